@@ -1,0 +1,21 @@
+package io.uring4j.sys;
+
+/** System call numbers, per architecture, in one place. */
+public final class SyscallNumbers {
+    private SyscallNumbers() {}
+
+    private static final boolean AARCH64 = switch (System.getProperty("os.arch")) {
+        case "aarch64", "arm64" -> true;
+        case "amd64", "x86_64" -> false;
+        default -> throw new ExceptionInInitializerError(
+                "uring4j supports Linux on x86_64 and aarch64, not " + System.getProperty("os.arch"));
+    };
+
+    // io_uring sits in the generic syscall table, identical on both architectures.
+    public static final long IO_URING_SETUP = 425;
+    public static final long IO_URING_ENTER = 426;
+    public static final long IO_URING_REGISTER = 427;
+    public static final long USERFAULTFD = AARCH64 ? 282 : 323;
+    public static final long GETTID = AARCH64 ? 178 : 186;
+    public static final long MEMFD_CREATE = AARCH64 ? 279 : 319;
+}
