@@ -1,0 +1,390 @@
+package io.uring4j.ring;
+
+import io.uring4j.sys.IoUringSqe;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A view of one submission queue entry, obtained from {@link Ring#nextSqe()} already zeroed.
+ * Prep methods follow liburing's {@code io_uring_prep_*} (camelCased) and set exactly the fields
+ * liburing sets; field setters named after the kernel's fields adjust the rest.
+ *
+ * <h2>Buffer lifetime (the one rule)</h2>
+ * Every segment passed to a prep method is read or written by the kernel <em>asynchronously</em>,
+ * at any time until the operation's CQE has been reaped (for SEND_ZC: until its notification
+ * CQE). The caller must keep that memory alive and unmodified (for writes) or unread (for reads)
+ * until then: do not close its Arena. Heap segments are refused because the GC may move them;
+ * {@code io.uring4j.register} offers buffers whose lifetime the library enforces.
+ *
+ * <p>The view is reused: {@link Ring#nextSqe()} repositions it, so finish one entry before asking
+ * for the next.
+ */
+public final class Sqe {
+    private final MemorySegment sqes;
+    private final boolean big;
+    private long base;
+
+    Sqe(MemorySegment sqes, boolean big) {
+        this.sqes = sqes;
+        this.big = big;
+    }
+
+    Sqe reset(long offset) {
+        base = offset;
+        // eight stores instead of fill(): no slice object on the hot path
+        for (long i = 0; i < 64; i += 8) sqes.set(JAVA_LONG, offset + i, 0L);
+        if (big) for (long i = 64; i < 128; i += 8) sqes.set(JAVA_LONG, offset + i, 0L);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ raw fields
+
+    public Sqe opcode(Opcode op) { sqes.set(JAVA_BYTE, base + IoUringSqe.OPCODE, op.code()); return this; }
+
+    /** IOSQE_* flags ({@link SqeFlags}); replaces the flags byte. */
+    public Sqe flags(int sqeFlags) {
+        if ((sqeFlags & ~SqeFlags.KNOWN) != 0)
+            throw new IllegalArgumentException("unknown IOSQE bits 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.KNOWN));
+        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) sqeFlags);
+        return this;
+    }
+
+    /** ORs IOSQE_* flags into the flags byte. */
+    public Sqe addFlags(int sqeFlags) { return flags(flagsValue() | sqeFlags); }
+
+    public int flagsValue() { return sqes.get(JAVA_BYTE, base + IoUringSqe.FLAGS) & 0xff; }
+
+    public Sqe ioprio(int v) { sqes.set(JAVA_SHORT, base + IoUringSqe.IOPRIO, (short) v); return this; }
+
+    public int ioprioValue() { return sqes.get(JAVA_SHORT, base + IoUringSqe.IOPRIO) & 0xffff; }
+
+    public Sqe fd(int fd) { sqes.set(JAVA_INT, base + IoUringSqe.FD, fd); return this; }
+
+    public Sqe off(long off) { sqes.set(JAVA_LONG, base + IoUringSqe.OFF, off); return this; }
+
+    public Sqe addr(long addr) { sqes.set(JAVA_LONG, base + IoUringSqe.ADDR, addr); return this; }
+
+    public Sqe len(int len) { sqes.set(JAVA_INT, base + IoUringSqe.LEN, len); return this; }
+
+    /** The per-op flags union (rw_flags, fsync_flags, timeout_flags, msg_flags, ...). */
+    public Sqe opFlags(int v) { sqes.set(JAVA_INT, base + IoUringSqe.OP_FLAGS, v); return this; }
+
+    public int opFlagsValue() { return sqes.get(JAVA_INT, base + IoUringSqe.OP_FLAGS); }
+
+    public Sqe userData(long v) { sqes.set(JAVA_LONG, base + IoUringSqe.USER_DATA, v); return this; }
+
+    public Sqe bufIndex(int v) { sqes.set(JAVA_SHORT, base + IoUringSqe.BUF_INDEX, (short) v); return this; }
+
+    public Sqe bufGroup(int v) { return bufIndex(v); }
+
+    public Sqe personality(int v) { sqes.set(JAVA_SHORT, base + IoUringSqe.PERSONALITY, (short) v); return this; }
+
+    public Sqe spliceFdIn(int v) { sqes.set(JAVA_INT, base + IoUringSqe.SPLICE_FD_IN, v); return this; }
+
+    /** Direct-descriptor slot: {@code slot + 1} in the kernel's encoding, handled here. */
+    public Sqe fileIndex(int slot) { sqes.set(JAVA_INT, base + IoUringSqe.FILE_INDEX, slot + 1); return this; }
+
+    /** Raw file_index field (e.g. IORING_FILE_INDEX_ALLOC). */
+    public Sqe fileIndexRaw(int v) { sqes.set(JAVA_INT, base + IoUringSqe.FILE_INDEX, v); return this; }
+
+    public Sqe addr3(long v) { sqes.set(JAVA_LONG, base + IoUringSqe.ADDR3, v); return this; }
+
+    /** The SQE's bytes (64, or 128 with SQE128) for fields this class has no setter for. */
+    public MemorySegment raw() { return sqes.asSlice(base, big ? 128 : 64); }
+
+    public boolean isBig() { return big; }
+
+    // ------------------------------------------------------------------ checks
+
+    static long addressOf(MemorySegment seg, String what) {
+        if (!seg.isNative())
+            throw new IllegalArgumentException(what + " is a heap segment: the kernel needs native memory that the GC "
+                    + "cannot move (allocate it from an Arena)");
+        return seg.address();
+    }
+
+    static int length(long len, String what) {
+        if (len < 0 || len > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(what + " length=" + len + " exceeds the kernel's limit of " + Integer.MAX_VALUE
+                    + " bytes per operation");
+        return (int) len;
+    }
+
+    private Sqe rw(Opcode op, int fd, long addr, int len, long off) {
+        opcode(op).fd(fd).addr(addr).len(len).off(off);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ core and file ops
+
+    public Sqe prepNop() { return rw(Opcode.NOP, -1, 0, 0, 0); }
+
+    /** READ into all of {@code buf} at {@code offset} (-1: the file position). */
+    public Sqe prepRead(int fd, MemorySegment buf, long offset) {
+        return rw(Opcode.READ, fd, addressOf(buf, "read buffer"), length(buf.byteSize(), "read"), offset);
+    }
+
+    public Sqe prepWrite(int fd, MemorySegment buf, long offset) {
+        return rw(Opcode.WRITE, fd, addressOf(buf, "write buffer"), length(buf.byteSize(), "write"), offset);
+    }
+
+    /** READV over {@code nr} iovecs stored in {@code iovecs} (see {@link io.uring4j.ring.Iovecs}). */
+    public Sqe prepReadv(int fd, MemorySegment iovecs, int nr, long offset) {
+        checkIovecs(iovecs, nr);
+        return rw(Opcode.READV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+    }
+
+    public Sqe prepWritev(int fd, MemorySegment iovecs, int nr, long offset) {
+        checkIovecs(iovecs, nr);
+        return rw(Opcode.WRITEV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+    }
+
+    static void checkIovecs(MemorySegment iovecs, int nr) {
+        if (nr < 0 || nr > Iovecs.IOV_MAX)
+            throw new IllegalArgumentException("nr=" + nr + " iovecs must be in 0.." + Iovecs.IOV_MAX);
+        if (iovecs.byteSize() < 16L * nr)
+            throw new IllegalArgumentException("iovec array of " + iovecs.byteSize() + " bytes holds fewer than nr=" + nr + " iovecs");
+    }
+
+    public static final int FSYNC_DATASYNC = 1;
+
+    /** FSYNC; {@code fsyncFlags} = 0 or {@link #FSYNC_DATASYNC}. */
+    public Sqe prepFsync(int fd, int fsyncFlags) { return rw(Opcode.FSYNC, fd, 0, 0, 0).opFlags(fsyncFlags); }
+
+    public Sqe prepSyncFileRange(int fd, int len, long offset, int flags) {
+        return rw(Opcode.SYNC_FILE_RANGE, fd, 0, len, offset).opFlags(flags);
+    }
+
+    public Sqe prepFallocate(int fd, int mode, long offset, long len) {
+        return rw(Opcode.FALLOCATE, fd, len, mode, offset);
+    }
+
+    public Sqe prepFadvise(int fd, long offset, long len, int advice) {
+        return rw(Opcode.FADVISE, fd, len, 0, offset).opFlags(advice);
+    }
+
+    public Sqe prepMadvise(MemorySegment range, int advice) {
+        return rw(Opcode.MADVISE, -1, range.address(), length(range.byteSize(), "madvise"), 0).opFlags(advice);
+    }
+
+    /** OPENAT of the NUL-terminated {@code path} (allocate it with {@code arena.allocateFrom(String)}). */
+    public Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
+        return rw(Opcode.OPENAT, dfd, addressOf(path, "path"), mode, 0).opFlags(flags);
+    }
+
+    /** OPENAT into direct-descriptor {@code slot} (or IORING_FILE_INDEX_ALLOC via {@link #fileIndexRaw}). */
+    public Sqe prepOpenatDirect(int dfd, MemorySegment path, int flags, int mode, int slot) {
+        return prepOpenat(dfd, path, flags, mode).fileIndex(slot);
+    }
+
+    /** OPENAT2 with a {@code struct open_how} (flags u64, mode u64, resolve u64; see {@link OpenHow}). */
+    public Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
+        return rw(Opcode.OPENAT2, dfd, addressOf(path, "path"), (int) OpenHow.SIZE, addressOf(how, "open_how"));
+    }
+
+    public Sqe prepClose(int fd) { return rw(Opcode.CLOSE, fd, 0, 0, 0); }
+
+    /** STATX into {@code statxbuf} (at least {@link Statx#SIZE} bytes). */
+    public Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
+        if (statxbuf.byteSize() < Statx.SIZE)
+            throw new IllegalArgumentException("statx buffer of " + statxbuf.byteSize() + " bytes < " + Statx.SIZE);
+        return rw(Opcode.STATX, dfd, addressOf(path, "path"), mask, addressOf(statxbuf, "statx buffer")).opFlags(flags);
+    }
+
+    public Sqe prepFtruncate(int fd, long len) { return rw(Opcode.FTRUNCATE, fd, 0, 0, len); }
+
+    public Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
+        return rw(Opcode.RENAMEAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+    }
+
+    public Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
+        return rw(Opcode.UNLINKAT, dfd, addressOf(path, "path"), 0, 0).opFlags(flags);
+    }
+
+    public Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
+        return rw(Opcode.MKDIRAT, dfd, addressOf(path, "path"), mode, 0);
+    }
+
+    public Sqe prepSymlinkat(MemorySegment target, int newDfd, MemorySegment linkPath) {
+        return rw(Opcode.SYMLINKAT, newDfd, addressOf(target, "target"), 0, addressOf(linkPath, "link path"));
+    }
+
+    public Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
+        return rw(Opcode.LINKAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+    }
+
+    public static final int SPLICE_F_FD_IN_FIXED = 1 << 31;
+
+    /** SPLICE {@code nbytes} from {@code fdIn} at {@code offIn} to {@code fdOut} at {@code offOut} (-1 for pipes). */
+    public Sqe prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags) {
+        rw(Opcode.SPLICE, fdOut, 0, nbytes, offOut).opFlags(spliceFlags).spliceFdIn(fdIn);
+        sqes.set(JAVA_LONG, base + IoUringSqe.SPLICE_OFF_IN, offIn);
+        return this;
+    }
+
+    public Sqe prepTee(int fdIn, int fdOut, int nbytes, int spliceFlags) {
+        return rw(Opcode.TEE, fdOut, 0, nbytes, 0).opFlags(spliceFlags).spliceFdIn(fdIn);
+    }
+
+    /** PIPE (6.16+): the two new fds are written to {@code fds} (two ints). */
+    public Sqe prepPipe(MemorySegment fds, int pipeFlags) {
+        if (fds.byteSize() < 8) throw new IllegalArgumentException("pipe fds buffer needs 8 bytes, has " + fds.byteSize());
+        return rw(Opcode.PIPE, 0, addressOf(fds, "pipe fds"), 0, 0).opFlags(pipeFlags);
+    }
+
+    // ------------------------------------------------------------------ timeouts, cancel, poll
+
+    /**
+     * TIMEOUT: completes with -ETIME when {@code ts} elapses, or with 0 after {@code count}
+     * other completions ({@code count} = 0: time only). {@code flags}: {@link TimeoutFlags}.
+     */
+    public Sqe prepTimeout(MemorySegment ts, int count, int flags) {
+        return rw(Opcode.TIMEOUT, -1, addressOf(ts, "timespec"), 1, count).opFlags(flags);
+    }
+
+    public Sqe prepTimeoutRemove(long userData, int flags) {
+        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, 0).opFlags(flags);
+    }
+
+    /** Re-arms the timeout identified by {@code userData} with {@code ts} (TIMEOUT_REMOVE + UPDATE). */
+    public Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
+        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, addressOf(ts, "timespec")).opFlags(flags | TimeoutFlags.UPDATE);
+    }
+
+    /** LINK_TIMEOUT: bounds the previous linked SQE, which is cancelled (-ECANCELED) when {@code ts} elapses. */
+    public Sqe prepLinkTimeout(MemorySegment ts, int flags) {
+        return rw(Opcode.LINK_TIMEOUT, -1, addressOf(ts, "timespec"), 1, 0).opFlags(flags);
+    }
+
+    /** ASYNC_CANCEL of the request with {@code userData}; {@code flags}: {@link CancelFlags} (ALL, ANY ...). */
+    public Sqe prepCancel(long userData, int flags) {
+        return rw(Opcode.ASYNC_CANCEL, -1, userData, 0, 0).opFlags(flags);
+    }
+
+    /** ASYNC_CANCEL of requests on {@code fd} (IORING_ASYNC_CANCEL_FD is added). */
+    public Sqe prepCancelFd(int fd, int flags) {
+        return rw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CancelFlags.FD);
+    }
+
+    public Sqe prepPollAdd(int fd, int pollMask) {
+        return rw(Opcode.POLL_ADD, fd, 0, 0, 0).opFlags(pollMask);
+    }
+
+    /** POLL_ADD that stays armed (each event a CQE with F_MORE). */
+    public Sqe prepPollMultishot(int fd, int pollMask) {
+        return prepPollAdd(fd, pollMask).len(PollFlags.ADD_MULTI);
+    }
+
+    public Sqe prepPollRemove(long userData) {
+        return rw(Opcode.POLL_REMOVE, -1, userData, 0, 0);
+    }
+
+    public Sqe prepPollUpdate(long oldUserData, long newUserData, int pollMask, int flags) {
+        return rw(Opcode.POLL_REMOVE, -1, oldUserData, flags, newUserData).opFlags(pollMask);
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    public Sqe prepSocket(int domain, int type, int protocol, int flags) {
+        return rw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
+    }
+
+    public Sqe prepSocketDirect(int domain, int type, int protocol, int slot) {
+        return prepSocket(domain, type, protocol, 0).fileIndex(slot);
+    }
+
+    public Sqe prepBind(int fd, MemorySegment sockaddr) {
+        return rw(Opcode.BIND, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+    }
+
+    public Sqe prepListen(int fd, int backlog) { return rw(Opcode.LISTEN, fd, 0, backlog, 0); }
+
+    /** ACCEPT; {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}. */
+    public Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return rw(Opcode.ACCEPT, fd, addr.address(), 0, addrLen.address()).opFlags(flags);
+    }
+
+    public Sqe prepAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags, int slot) {
+        return prepAccept(fd, addr, addrLen, flags).fileIndex(slot);
+    }
+
+    public Sqe prepMultishotAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return prepAccept(fd, addr, addrLen, flags).ioprio(IoprioFlags.ACCEPT_MULTISHOT);
+    }
+
+    public Sqe prepConnect(int fd, MemorySegment sockaddr) {
+        return rw(Opcode.CONNECT, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+    }
+
+    public Sqe prepSend(int fd, MemorySegment buf, int msgFlags) {
+        return rw(Opcode.SEND, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send"), 0).opFlags(msgFlags);
+    }
+
+    public Sqe prepRecv(int fd, MemorySegment buf, int msgFlags) {
+        return rw(Opcode.RECV, fd, addressOf(buf, "recv buffer"), length(buf.byteSize(), "recv"), 0).opFlags(msgFlags);
+    }
+
+    /** SENDMSG of a {@code struct msghdr} (see {@link MsgHdr}). */
+    public Sqe prepSendmsg(int fd, MemorySegment msghdr, int msgFlags) {
+        return rw(Opcode.SENDMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+    }
+
+    public Sqe prepRecvmsg(int fd, MemorySegment msghdr, int msgFlags) {
+        return rw(Opcode.RECVMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+    }
+
+    /**
+     * SEND_ZC: zero-copy send. Produces two CQEs: the result (with F_MORE) and, once the kernel
+     * no longer references {@code buf}, a notification (F_NOTIF). Keep {@code buf} until the second.
+     */
+    public Sqe prepSendZc(int fd, MemorySegment buf, int msgFlags, int zcFlags) {
+        return rw(Opcode.SEND_ZC, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send_zc"), 0)
+                .opFlags(msgFlags).ioprio(zcFlags);
+    }
+
+    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+
+    public Sqe prepShutdown(int fd, int how) { return rw(Opcode.SHUTDOWN, fd, 0, how, 0); }
+
+    // ------------------------------------------------------------------ cross-ring, futex, waitid
+
+    /**
+     * MSG_RING: posts a CQE with {@code res = len} and {@code user_data = data} on the ring whose
+     * fd is {@code ringFd}. {@code flags}: IORING_MSG_RING_* (CQE_SKIP 1, FLAGS_PASS 2).
+     */
+    public Sqe prepMsgRing(int ringFd, int len, long data, int flags) {
+        return rw(Opcode.MSG_RING, ringFd, 0, len, data).opFlags(flags);
+    }
+
+    public static final int FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128;
+    public static final long FUTEX_BITSET_MATCH_ANY = 0xffffffffL;
+
+    /** FUTEX_WAIT on the 32-bit word at {@code futex} while it equals {@code val}. */
+    public Sqe prepFutexWait(MemorySegment futex, long val, long mask, int futexFlags) {
+        return rw(Opcode.FUTEX_WAIT, futexFlags, addressOf(futex, "futex word"), 0, val).addr3(mask);
+    }
+
+    /** FUTEX_WAKE of up to {@code nr} waiters on {@code futex}. */
+    public Sqe prepFutexWake(MemorySegment futex, long nr, long mask, int futexFlags) {
+        return rw(Opcode.FUTEX_WAKE, futexFlags, addressOf(futex, "futex word"), 0, nr).addr3(mask);
+    }
+
+    public static final int P_ALL = 0, P_PID = 1, WEXITED = 4;
+
+    /** WAITID for a child ({@code idtype} P_PID/P_ALL); {@code infop} receives a siginfo_t (128 bytes) or NULL. */
+    public Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options) {
+        rw(Opcode.WAITID, id, 0, idtype, infop.address());
+        return fileIndexRaw(options);
+    }
+
+    // ------------------------------------------------------------------ fixed buffers and files
+    // (registered buffers/files preps live here)
+
+    // ------------------------------------------------------------------ provided buffers, multishot, uring_cmd
+    // (buffer-select, multishot and uring_cmd preps live here)
+}
