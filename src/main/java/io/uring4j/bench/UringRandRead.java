@@ -1,0 +1,156 @@
+package io.uring4j.bench;
+
+import io.uring4j.ErrnoException;
+import io.uring4j.ring.Cqe;
+import io.uring4j.ring.CqeHandler;
+import io.uring4j.ring.Opcode;
+import io.uring4j.ring.RegisterOp;
+import io.uring4j.ring.Ring;
+import io.uring4j.ring.RingBuilder;
+import io.uring4j.ring.Sqe;
+import io.uring4j.ring.SqeFlags;
+import io.uring4j.sys.Iovec;
+import io.uring4j.sys.Sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Random reads through a uring4j {@link Ring}, the same loop as fio's io_uring engine: keep
+ * {@code qd} reads in flight, submit them {@code batch} per io_uring_enter, reap whatever has
+ * completed (at least one), refill. Buffer {@code i} belongs to the read whose user_data is
+ * {@code i}, so a completion frees exactly its buffer.
+ *
+ * <p>Fixed buffers and files are registered with {@code Ring.register} directly (READ_FIXED +
+ * buf_index, IOSQE_FIXED_FILE on slot 0).
+ */
+final class UringRandRead implements CqeHandler {
+    private final RandReadSpec spec;
+    private final boolean sqPoll;
+
+    private final int[] free;
+    private int freeTop;
+    private long completed, errors;
+    private int lastError;
+
+    UringRandRead(RandReadSpec spec, boolean sqPoll) {
+        this.spec = spec;
+        this.sqPoll = sqPoll;
+        this.free = new int[spec.qd()];
+    }
+
+    static String name(boolean sqPoll) {
+        return sqPoll ? "uring4j-sqpoll" : "uring4j";
+    }
+
+    EngineResult run(Progress progress) throws IOException {
+        int flags = Sys.O_RDONLY | Sys.O_CLOEXEC | (spec.direct() ? Sys.O_DIRECT : 0);
+        int fd = Sys.open(spec.file().toString(), flags, 0);
+        if (fd < 0) throw new ErrnoException(-fd, "open", spec.file().toString());
+        RingBuilder b = Ring.builder().entries(spec.qd());
+        if (sqPoll) b.sqPoll(1000);
+        try (Arena arena = Arena.ofConfined(); Ring ring = b.build()) {
+            int bs = spec.blockSize(), qd = spec.qd();
+            MemorySegment bufs = arena.allocate((long) bs * qd, 4096);
+            MemorySegment[] slices = new MemorySegment[qd];
+            for (int i = 0; i < qd; i++) slices[i] = bufs.asSlice((long) i * bs, bs);
+            if (spec.fixedBuffers()) {
+                MemorySegment iov = arena.allocate(Iovec.LAYOUT, qd);
+                for (int i = 0; i < qd; i++) {
+                    iov.set(JAVA_LONG, i * Iovec.SIZE + Iovec.IOV_BASE, slices[i].address());
+                    iov.set(JAVA_LONG, i * Iovec.SIZE + Iovec.IOV_LEN, bs);
+                }
+                ring.register(RegisterOp.BUFFERS, iov, qd);
+            }
+            int sqeFd = fd, sqeFlags = 0;
+            if (spec.fixedFiles()) {
+                MemorySegment fds = arena.allocate(JAVA_INT);
+                fds.set(JAVA_INT, 0, fd);
+                ring.register(RegisterOp.FILES, fds, 1);
+                sqeFd = 0;
+                sqeFlags = SqeFlags.FIXED_FILE;
+            }
+            if (spec.warmupSeconds() > 0) loop(ring, slices, sqeFd, sqeFlags, seconds(spec.warmupSeconds()));
+            double before = spec.direct() ? Double.NaN : TestFile.warm(spec.file());
+            long[] r = loop(ring, slices, sqeFd, sqeFlags, seconds(spec.seconds()));
+            double after = spec.direct() ? Double.NaN : TestFile.residency(spec.file());
+            if (errors > 0)
+                throw new IOException(errors + " of " + completed + " reads failed or were short; last res=" + lastError);
+            return new EngineResult(name(sqPoll), r[0], r[1], before, after, null);
+        } finally {
+            Sys.close(fd);
+        }
+    }
+
+    private static long seconds(double s) {
+        return (long) (s * 1e9);
+    }
+
+    /** Runs the read loop for {@code nanos}; returns {completed reads, elapsed ns}. Drains before returning. */
+    private long[] loop(Ring ring, MemorySegment[] slices, int sqeFd, int sqeFlags, long nanos) throws IOException {
+        final int qd = spec.qd(), batch = spec.batch(), bs = spec.blockSize();
+        final long blocks = spec.blocks();
+        final boolean fixedBufs = spec.fixedBuffers();
+        freeTop = 0;
+        for (int i = qd - 1; i >= 0; i--) free[freeTop++] = i;
+        completed = 0;
+        errors = 0;
+        long x = System.nanoTime() | 1;
+        int inflight = 0;
+        long start = System.nanoTime(), end = start + nanos, now;
+        do {
+            int n = Math.min(batch, qd - inflight);
+            for (int i = 0; i < n; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+                long off = (((x >>> 32) * blocks) >>> 32) * bs;
+                int idx = free[--freeTop];
+                Sqe s = ring.nextSqe();
+                if (fixedBufs) {
+                    s.opcode(Opcode.READ_FIXED).fd(sqeFd).addr(slices[idx].address()).len(bs).off(off).bufIndex(idx);
+                } else {
+                    s.prepRead(sqeFd, slices[idx], off);
+                }
+                s.flags(sqeFlags).userData(idx);
+            }
+            inflight += n;
+            int r = ring.submit();
+            if (r < 0) throw new ErrnoException(-r, "io_uring_enter", "submit " + n + " reads");
+            inflight -= reap(ring);
+            now = System.nanoTime();
+        } while (now < end);
+        long done = completed;
+        while (inflight > 0) inflight -= reap(ring);
+        return new long[] {done, now - start};
+    }
+
+    /** Reaps at least one completion: spins on the CQ under SQPOLL (as fio does), else waits in io_uring_enter. */
+    private int reap(Ring ring) throws IOException {
+        int n;
+        while ((n = ring.forEachCqe(this)) == 0) {
+            if (sqPoll) {
+                Thread.onSpinWait();
+            } else {
+                int r = ring.submitAndWait(1);
+                if (r < 0) throw new ErrnoException(-r, "io_uring_enter", "wait for a read completion");
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void handle(Cqe cqe) {
+        int res = cqe.res();
+        if (res != spec.blockSize()) {
+            errors++;
+            lastError = res;
+        }
+        free[freeTop++] = (int) cqe.userData();
+        completed++;
+    }
+}
