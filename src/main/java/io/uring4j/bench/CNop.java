@@ -1,7 +1,11 @@
 package io.uring4j.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +54,45 @@ final class CNop {
         return bin;
     }
 
-    static EngineResult run(Path binary, int batch, double seconds) throws IOException {
-        Process p = new ProcessBuilder(binary.toString(), Integer.toString(batch),
-                String.format(Locale.ROOT, "%.3f", seconds)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = waitFor(p);
-        Matcher ops = Pattern.compile("ops=([0-9]+)").matcher(out), ns = Pattern.compile("ns=([0-9]+)").matcher(out);
-        if (rc != 0 || !ops.find() || !ns.find()) throw new IOException(binary + " failed (" + rc + "): " + out.strip());
-        return new EngineResult("c", Long.parseLong(ops.group(1)), Long.parseLong(ns.group(1)), Double.NaN, Double.NaN, null);
+    /**
+     * The C program in serve mode: its ring is set up once, then each {@link #run} asks it for one
+     * timed run and reads the result line, so runs can be interleaved with the Java engine's.
+     */
+    static final class Server implements AutoCloseable {
+        private final Path binary;
+        private final Process process;
+        private final BufferedReader in;
+        private final Writer out;
+
+        Server(Path binary, int batch) throws IOException {
+            this.binary = binary;
+            this.process = new ProcessBuilder(binary.toString(), Integer.toString(batch), "serve")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.out = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        EngineResult run(double seconds) throws IOException {
+            out.write(String.format(Locale.ROOT, "%.6f%n", seconds));
+            out.flush();
+            String line = in.readLine();
+            if (line == null) throw new IOException(binary + " exited (" + waitFor(process) + ") instead of reporting a run");
+            return parse(line);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            if (waitFor(process) != 0) throw new IOException(binary + " failed");
+        }
+    }
+
+    static EngineResult parse(String out) throws IOException {
+        Matcher ops = Pattern.compile("\\bops=([0-9]+)").matcher(out), ns = Pattern.compile("\\bns=([0-9]+)").matcher(out),
+                cpu = Pattern.compile("\\bcpu_ns=([0-9]+)").matcher(out);
+        if (!ops.find() || !ns.find()) throw new IOException("the C baseline printed no result: " + out.strip());
+        long cpuNs = cpu.find() ? Long.parseLong(cpu.group(1)) : -1;
+        return new EngineResult("c", Long.parseLong(ops.group(1)), Long.parseLong(ns.group(1)), cpuNs, Double.NaN, Double.NaN, null);
     }
 
     private static byte[] source() throws IOException {

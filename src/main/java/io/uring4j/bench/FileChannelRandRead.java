@@ -26,7 +26,7 @@ final class FileChannelRandRead {
             double before = TestFile.warm(spec.file());
             long[] r = loop(ch, buf, (long) (spec.seconds() * 1e9));
             double after = TestFile.residency(spec.file());
-            return new EngineResult(NAME, r[0], r[1], before, after, spec.direct() ? "buffered (no O_DIRECT in FileChannel)" : null);
+            return new EngineResult(NAME, r[0], r[1], r[2], before, after, spec.direct() ? "buffered (no O_DIRECT in FileChannel)" : null);
         }
     }
 
@@ -34,6 +34,7 @@ final class FileChannelRandRead {
         final int bs = spec.blockSize();
         final long blocks = spec.blocks();
         long x = System.nanoTime() | 1, ops = 0;
+        long cpu0 = CpuTime.threadNanos();
         long start = System.nanoTime(), end = start + nanos, now;
         do {
             for (int i = 0; i < 32; i++) {
@@ -48,6 +49,7 @@ final class FileChannelRandRead {
             ops += 32;
             now = System.nanoTime();
         } while (now < end);
-        return new long[] {ops, now - start};
+        long cpu1 = CpuTime.threadNanos();
+        return new long[] {ops, now - start, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0};
     }
 }

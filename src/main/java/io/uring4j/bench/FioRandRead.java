@@ -66,7 +66,20 @@ final class FioRandRead {
         long ios = number(json, "total_ios");
         long runtimeMs = number(json, "runtime");
         if (ios < 0 || runtimeMs <= 0) throw new IOException("cannot read total_ios/runtime from fio's JSON output:\n" + json);
-        return new EngineResult(name(sqPoll), ios, runtimeMs * 1_000_000L, before, after, null);
+        double cpuPercent = decimal(json, "usr_cpu") + decimal(json, "sys_cpu");
+        long cpuNs = Double.isNaN(cpuPercent) ? -1 : Math.round(cpuPercent / 100 * runtimeMs * 1e6);
+        return new EngineResult(name(sqPoll), ios, runtimeMs * 1_000_000L, cpuNs, before, after, null);
+    }
+
+    /** The first {@code "key" : <decimal>} of fio's JSON (job-level keys such as usr_cpu), or NaN. */
+    static double decimal(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*([0-9.eE+-]+)").matcher(json);
+        if (!m.find()) return Double.NaN;
+        try {
+            return Double.parseDouble(m.group(1));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** The first {@code "key" : <integer>} inside the read section of fio's JSON. */

@@ -79,20 +79,31 @@ public final class RandReadBench {
 
     /** Median IOPS of an engine over its rounds, or NaN if it did not run. */
     public double iops(String engine) {
-        List<EngineResult> l = results.get(engine);
-        if (l == null || l.isEmpty()) return Double.NaN;
-        double[] v = l.stream().mapToDouble(EngineResult::opsPerSec).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Stats.median(results.get(engine), EngineResult::opsPerSec);
     }
 
-    /** "uring4j/fio" → ratio, for every uring4j engine against every baseline that ran. */
+    /** Median IOPS per CPU-second of the issuing thread, or NaN. */
+    public double iopsPerCpuSec(String engine) {
+        return Stats.median(results.get(engine), EngineResult::opsPerCpuSec);
+    }
+
+    /** "uring4j/fio" → ratio of median IOPS, for every uring4j engine against every baseline that ran. */
     public Map<String, Double> ratios() {
+        return ratios(this::iops);
+    }
+
+    /** As {@link #ratios()}, of IOPS per CPU-second (steadier when other work shares the CPUs). */
+    public Map<String, Double> cpuRatios() {
+        return ratios(this::iopsPerCpuSec);
+    }
+
+    private Map<String, Double> ratios(java.util.function.ToDoubleFunction<String> rate) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String u : List.of("uring4j", "uring4j-sqpoll")) {
             if (!results.containsKey(u)) continue;
             String fio = u.equals("uring4j") ? "fio" : "fio-sqpoll";
             for (String base : List.of(fio, "filechannel"))
-                if (results.containsKey(base)) m.put(u + "/" + base, iops(u) / iops(base));
+                if (results.containsKey(base)) m.put(u + "/" + base, rate.applyAsDouble(u) / rate.applyAsDouble(base));
         }
         return m;
     }
@@ -117,11 +128,14 @@ public final class RandReadBench {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("engine", e.getKey());
             j.put("iops", Math.round(iops(e.getKey())));
+            double c = iopsPerCpuSec(e.getKey());
+            if (!Double.isNaN(c)) j.put("iops_per_cpu_sec", Math.round(c));
             j.put("rounds", e.getValue().stream().map(r -> r.toJson("iops")).toList());
             list.add(j);
         }
         m.put("engines", list);
         m.put("ratios", ratios());
+        m.put("cpu_ratios", cpuRatios());
         m.put("notes", notes);
         return m;
     }
@@ -131,12 +145,17 @@ public final class RandReadBench {
                 Progress.bytes(spec.blockSize()), spec.file(), Progress.bytes(spec.fileSize()), spec.qd(), spec.batch(),
                 onOff(spec.fixedBuffers()), onOff(spec.fixedFiles()), spec.direct() ? ", O_DIRECT" : "",
                 fmt(spec.seconds()), rounds);
-        out.printf(Locale.ROOT, "%-16s %12s   %s%n", "engine", "IOPS", rounds > 1 ? "(median; rounds)" : "");
+        out.printf(Locale.ROOT, "%-16s %12s %16s   %s%n", "engine", "IOPS", "IOPS/CPU-s", rounds > 1 ? "IOPS per round" : "");
         for (var e : results.entrySet()) {
             String per = rounds > 1 ? Arrays.toString(e.getValue().stream().map(r -> Progress.rate(r.opsPerSec())).toArray()) : "";
-            out.printf(Locale.ROOT, "%-16s %12s   %s%n", e.getKey(), Progress.rate(iops(e.getKey())), per);
+            double c = iopsPerCpuSec(e.getKey());
+            out.printf(Locale.ROOT, "%-16s %12s %16s   %s%n", e.getKey(), Progress.rate(iops(e.getKey())),
+                    Double.isNaN(c) ? "-" : Progress.rate(c), per);
         }
-        for (var r : ratios().entrySet()) out.printf(Locale.ROOT, "%-28s %6.3f%n", r.getKey(), r.getValue());
+        Map<String, Double> cpu = cpuRatios();
+        out.printf(Locale.ROOT, "%-28s %8s %12s%n", "ratio", "IOPS", "per CPU-s");
+        for (var r : ratios().entrySet())
+            out.printf(Locale.ROOT, "%-28s %8.3f %12.3f%n", r.getKey(), r.getValue(), cpu.getOrDefault(r.getKey(), Double.NaN));
         for (String n : notes) out.println("note: " + n);
     }
 

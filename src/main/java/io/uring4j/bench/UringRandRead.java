@@ -80,7 +80,7 @@ final class UringRandRead implements CqeHandler {
             double after = spec.direct() ? Double.NaN : TestFile.residency(spec.file());
             if (errors > 0)
                 throw new IOException(errors + " of " + completed + " reads failed or were short; last res=" + lastError);
-            return new EngineResult(name(sqPoll), r[0], r[1], before, after, null);
+            return new EngineResult(name(sqPoll), r[0], r[1], r[2], before, after, null);
         } finally {
             Sys.close(fd);
         }
@@ -90,7 +90,7 @@ final class UringRandRead implements CqeHandler {
         return (long) (s * 1e9);
     }
 
-    /** Runs the read loop for {@code nanos}; returns {completed reads, elapsed ns}. Drains before returning. */
+    /** Runs the read loop for {@code nanos}; returns {completed reads, elapsed ns, thread CPU ns}. Drains before returning. */
     private long[] loop(Ring ring, MemorySegment[] slices, int sqeFd, int sqeFlags, long nanos) throws IOException {
         final int qd = spec.qd(), batch = spec.batch(), bs = spec.blockSize();
         final long blocks = spec.blocks();
@@ -101,6 +101,7 @@ final class UringRandRead implements CqeHandler {
         errors = 0;
         long x = System.nanoTime() | 1;
         int inflight = 0;
+        long cpu0 = CpuTime.threadNanos();
         long start = System.nanoTime(), end = start + nanos, now;
         do {
             int n = Math.min(batch, qd - inflight);
@@ -124,9 +125,9 @@ final class UringRandRead implements CqeHandler {
             inflight -= reap(ring);
             now = System.nanoTime();
         } while (now < end);
-        long done = completed;
+        long done = completed, cpu1 = CpuTime.threadNanos();
         while (inflight > 0) inflight -= reap(ring);
-        return new long[] {done, now - start};
+        return new long[] {done, now - start, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0};
     }
 
     /** Reaps at least one completion: spins on the CQ under SQPOLL (as fio does), else waits in io_uring_enter. */
