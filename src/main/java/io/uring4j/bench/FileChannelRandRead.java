@@ -22,7 +22,8 @@ final class FileChannelRandRead {
     EngineResult run(Progress progress) throws IOException {
         try (FileChannel ch = FileChannel.open(spec.file(), StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(spec.blockSize());
-            if (spec.warmupSeconds() > 0) loop(ch, buf, (long) (spec.warmupSeconds() * 1e9));
+            long warmEnd = System.nanoTime() + (long) (spec.warmupSeconds() * 1e9);
+            while (System.nanoTime() < warmEnd) loop(ch, buf, 25_000_000L);
             double before = TestFile.warm(spec.file());
             long[] r = loop(ch, buf, (long) (spec.seconds() * 1e9));
             double after = TestFile.residency(spec.file());

@@ -61,7 +61,10 @@ public final class NopBench implements CqeHandler {
              CNop.Server server = binary == null ? null : new CNop.Server(binary, batch)) {
             if (warmupSeconds > 0) {
                 progress.step("uring4j: JIT warm-up, " + fmt(warmupSeconds) + " s ...");
-                loop(ring, (long) (warmupSeconds * 1e9));
+                // in slices, as measured: a single long call would leave the loop's exit unprofiled, and
+                // the first measured slice would deoptimise on it and run interpreted until recompiled
+                long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                while (System.nanoTime() < end) loop(ring, (long) (SLICE_SECONDS * 1e9 / 4));
                 if (server != null) server.run(Math.min(warmupSeconds, 0.2));
             }
             int slices = Math.max(1, (int) Math.ceil(seconds / SLICE_SECONDS));

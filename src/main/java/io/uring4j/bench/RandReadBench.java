@@ -46,6 +46,8 @@ public final class RandReadBench {
             progress.step(FioRandRead.INSTALL_HINT);
         }
         for (int round = 1; round <= rounds; round++) {
+            // the JIT keeps what it compiled: warm the Java engines up in the first round only
+            RandReadSpec spec = round == 1 ? this.spec : this.spec.withWarmup(0);
             for (String e : engines) {
                 if (e.startsWith("fio") && fio == null) continue;
                 String what = String.format(Locale.ROOT, "%s%s: %s random reads, qd %d, batch %d, %s s", e,
@@ -97,13 +99,23 @@ public final class RandReadBench {
         return ratios(this::iopsPerCpuSec);
     }
 
+    /** As {@link #ratios()}, but the median over rounds of each round's ratio. */
+    public Map<String, Double> roundRatios(java.util.function.ToDoubleFunction<EngineResult> rate) {
+        return pairs((u, b) -> Stats.medianRatio(results.get(u), results.get(b), rate));
+    }
+
     private Map<String, Double> ratios(java.util.function.ToDoubleFunction<String> rate) {
+        return pairs((u, b) -> rate.applyAsDouble(u) / rate.applyAsDouble(b));
+    }
+
+    /** {@code ratio(u, base)} for each uring4j engine and each baseline that ran: its fio peer, FileChannel. */
+    private Map<String, Double> pairs(java.util.function.ToDoubleBiFunction<String, String> ratio) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String u : List.of("uring4j", "uring4j-sqpoll")) {
             if (!results.containsKey(u)) continue;
             String fio = u.equals("uring4j") ? "fio" : "fio-sqpoll";
             for (String base : List.of(fio, "filechannel"))
-                if (results.containsKey(base)) m.put(u + "/" + base, rate.applyAsDouble(u) / rate.applyAsDouble(base));
+                if (results.containsKey(base)) m.put(u + "/" + base, ratio.applyAsDouble(u, base));
         }
         return m;
     }
@@ -136,6 +148,10 @@ public final class RandReadBench {
         m.put("engines", list);
         m.put("ratios", ratios());
         m.put("cpu_ratios", cpuRatios());
+        if (rounds > 1) {
+            m.put("median_round_ratios", roundRatios(EngineResult::opsPerSec));
+            m.put("median_round_cpu_ratios", roundRatios(EngineResult::opsPerCpuSec));
+        }
         m.put("notes", notes);
         return m;
     }
@@ -156,6 +172,12 @@ public final class RandReadBench {
         out.printf(Locale.ROOT, "%-28s %8s %12s%n", "ratio", "IOPS", "per CPU-s");
         for (var r : ratios().entrySet())
             out.printf(Locale.ROOT, "%-28s %8.3f %12.3f%n", r.getKey(), r.getValue(), cpu.getOrDefault(r.getKey(), Double.NaN));
+        if (rounds > 1) {
+            Map<String, Double> w = roundRatios(EngineResult::opsPerSec), c = roundRatios(EngineResult::opsPerCpuSec);
+            out.println("median of per-round ratios:");
+            for (var r : w.entrySet())
+                out.printf(Locale.ROOT, "  %-26s %8.3f %12.3f%n", r.getKey(), r.getValue(), c.getOrDefault(r.getKey(), Double.NaN));
+        }
         for (String n : notes) out.println("note: " + n);
     }
 

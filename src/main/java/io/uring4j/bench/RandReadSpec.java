@@ -26,4 +26,8 @@ public record RandReadSpec(Path file, long fileSize, int blockSize, int qd, int 
     }
 
     long blocks() { return fileSize / blockSize; }
+
+    RandReadSpec withWarmup(double warmup) {
+        return new RandReadSpec(file, fileSize, blockSize, qd, batch, fixedBuffers, fixedFiles, direct, seconds, warmup);
+    }
 }

@@ -74,7 +74,9 @@ final class UringRandRead implements CqeHandler {
                 sqeFd = 0;
                 sqeFlags = SqeFlags.FIXED_FILE;
             }
-            if (spec.warmupSeconds() > 0) loop(ring, slices, sqeFd, sqeFlags, seconds(spec.warmupSeconds()));
+            // JIT warm-up in short calls, so the loop's exit is profiled before the measured call
+            long warmEnd = System.nanoTime() + seconds(spec.warmupSeconds());
+            while (System.nanoTime() < warmEnd) loop(ring, slices, sqeFd, sqeFlags, 25_000_000L);
             double before = spec.direct() ? Double.NaN : TestFile.warm(spec.file());
             long[] r = loop(ring, slices, sqeFd, sqeFlags, seconds(spec.seconds()));
             double after = spec.direct() ? Double.NaN : TestFile.residency(spec.file());
@@ -112,6 +114,7 @@ final class UringRandRead implements CqeHandler {
                 long off = (((x >>> 32) * blocks) >>> 32) * bs;
                 int idx = free[--freeTop];
                 Sqe s = ring.nextSqe();
+                if (s == null) s = awaitSqe(ring);
                 if (fixedBufs) {
                     s.opcode(Opcode.READ_FIXED).fd(sqeFd).addr(slices[idx].address()).len(bs).off(off).bufIndex(idx);
                 } else {
@@ -128,6 +131,17 @@ final class UringRandRead implements CqeHandler {
         long done = completed, cpu1 = CpuTime.threadNanos();
         while (inflight > 0) inflight -= reap(ring);
         return new long[] {done, now - start, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0};
+    }
+
+    /**
+     * Under SQPOLL the kernel thread posts a batch's completions before it publishes the new SQ
+     * head, so a slot freed by a reaped read may not look free yet: wait for the head to move.
+     */
+    private Sqe awaitSqe(Ring ring) {
+        if (!sqPoll) throw new IllegalStateException("submission queue full with " + spec.qd() + " reads in flight");
+        Sqe s;
+        while ((s = ring.nextSqe()) == null) Thread.onSpinWait();
+        return s;
     }
 
     /** Reaps at least one completion: spins on the CQ under SQPOLL (as fio does), else waits in io_uring_enter. */

@@ -3,6 +3,7 @@ package io.uring4j.cli;
 import io.uring4j.bench.Progress;
 import io.uring4j.bench.RandReadBench;
 import io.uring4j.bench.RandReadSpec;
+import io.uring4j.bench.Sizes;
 import io.uring4j.bench.TestFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,8 +69,8 @@ final class BenchRandReadCommand implements Callable<Integer> {
                        boolean fixedFiles, boolean sqPoll, boolean direct, List<String> engines, boolean allowTmpfs)
             throws Exception {
         try {
-            long fileSize = parseSize(size, "--size");
-            long bs = parseSize(blockSize, "--bs");
+            long fileSize = Sizes.parse(size, "--size");
+            long bs = Sizes.parse(blockSize, "--bs");
             if (bs > Integer.MAX_VALUE) throw new IllegalArgumentException("--bs=" + blockSize + " is too large");
             Path f = file != null ? file : o.dir.resolve("randread-" + size.toLowerCase(Locale.ROOT) + ".dat");
             TestFile.checkDir(f.toAbsolutePath().getParent(), allowTmpfs);
@@ -88,31 +89,6 @@ final class BenchRandReadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             System.err.println("bench: " + ex.getMessage());
             return 2;
-        }
-    }
-
-    /** "4k" → 4096; k/m/g are binary (KiB, MiB, GiB) as in fio. */
-    static long parseSize(String s, String what) {
-        String t = s.strip().toLowerCase(Locale.ROOT);
-        long mult = 1;
-        if (t.endsWith("ib")) t = t.substring(0, t.length() - 2);
-        else if (t.endsWith("b")) t = t.substring(0, t.length() - 1);
-        if (!t.isEmpty()) {
-            switch (t.charAt(t.length() - 1)) {
-                case 'k' -> mult = 1L << 10;
-                case 'm' -> mult = 1L << 20;
-                case 'g' -> mult = 1L << 30;
-                case 't' -> mult = 1L << 40;
-                default -> mult = 1;
-            }
-            if (mult != 1) t = t.substring(0, t.length() - 1);
-        }
-        try {
-            long v = Long.parseLong(t);
-            if (v <= 0) throw new NumberFormatException();
-            return Math.multiplyExact(v, mult);
-        } catch (NumberFormatException | ArithmeticException ex) {
-            throw new IllegalArgumentException(what + "=" + s + " is not a size (e.g. 4k, 1g)");
         }
     }
 }
