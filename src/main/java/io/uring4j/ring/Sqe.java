@@ -487,15 +487,29 @@ public final class Sqe {
         return this;
     }
 
-    /** Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking the slot. */
+    /**
+     * Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking
+     * the slot. A refused slot turns the entry into a NOP, so the already-prepared operation (say,
+     * a read of fd 0) cannot be submitted by accident.
+     */
     public Sqe fixedFile(RegisteredFiles files, int slot) {
-        fd(files.checkSlot(slot));
+        try {
+            fd(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
         return addFlags(SqeFlags.FIXED_FILE);
     }
 
-    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket), after checking the slot. */
+    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket); refused slots as in {@link #fixedFile}. */
     public Sqe fileIndex(RegisteredFiles files, int slot) {
-        return fileIndex(files.checkSlot(slot));
+        try {
+            return fileIndex(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
     }
 
     /** Direct descriptor into any free slot of the allocation range; the CQE's result is the slot. */
