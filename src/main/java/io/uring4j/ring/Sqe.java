@@ -332,17 +332,22 @@ public final class Sqe {
     }
 
     public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    /**
+     * {@code sizeof(struct epoll_event)}: events u32 + data u64, packed on x86_64 (12 bytes) but
+     * naturally aligned elsewhere (16 bytes, data at 8).
+     */
+    public static final int EPOLL_EVENT_SIZE = System.getProperty("os.arch").matches("amd64|x86_64") ? 12 : 16;
 
-    /** EPOLL_CTL: {@code op} on {@code fd} in epoll instance {@code epfd}; {@code event} is a 12-byte packed epoll_event (or NULL for DEL). */
+    /** EPOLL_CTL: {@code op} on {@code fd} in epoll instance {@code epfd}; {@code event} is an epoll_event (or NULL for DEL). */
     public Sqe prepEpollCtl(int epfd, int fd, int op, MemorySegment event) {
         return rw(Opcode.EPOLL_CTL, epfd, addressOrNull(event, "epoll_event"), op, fd);
     }
 
-    /** EPOLL_WAIT (6.15+): up to {@code maxEvents} packed 12-byte epoll_events into {@code events}. */
+    /** EPOLL_WAIT (6.15+): up to {@code maxEvents} epoll_events ({@link #EPOLL_EVENT_SIZE} each) into {@code events}. */
     public Sqe prepEpollWait(int epfd, MemorySegment events, int maxEvents, int flags) {
-        if (maxEvents < 1 || events.byteSize() < 12L * maxEvents)
+        if (maxEvents < 1 || events.byteSize() < (long) EPOLL_EVENT_SIZE * maxEvents)
             throw new IllegalArgumentException("epoll events buffer of " + events.byteSize() + " bytes cannot hold maxEvents="
-                    + maxEvents + " (12 bytes each)");
+                    + maxEvents + " (" + EPOLL_EVENT_SIZE + " bytes each)");
         return rw(Opcode.EPOLL_WAIT, epfd, addressOf(events, "epoll events"), maxEvents, 0).opFlags(flags);
     }
 
