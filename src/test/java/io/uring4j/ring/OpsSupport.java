@@ -32,13 +32,20 @@ final class OpsSupport {
         }
     }
 
-    /** Waits for exactly {@code n} completions (10 s at most) and returns them in arrival order. */
+    /**
+     * Waits for the next {@code n} completions (10 s at most) and returns them in arrival order;
+     * later ones stay in the ring for the next call.
+     */
     static List<Done> reap(Ring ring, int n) {
         List<Done> out = new ArrayList<>(n);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (out.size() < n) {
-            ring.forEachCqe(c -> out.add(new Done(c.userData(), c.res(), c.flags())));
-            if (out.size() >= n) break;
+            Cqe c = ring.peekCqe();
+            if (c != null) {
+                out.add(new Done(c.userData(), c.res(), c.flags()));
+                ring.cqeSeen();
+                continue;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) fail("timed out waiting for " + n + " CQEs, got " + out);
             int r = ring.waitCqes(1, Math.min(left, 1_000_000_000L));
