@@ -62,6 +62,7 @@ public final class Sys {
     // faults must be in native state so safepoints can proceed without it (see io.uring4j.uffd).
     private static final MethodHandle MEMCPY = Native.libc("memcpy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MEMSET = Native.libc("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = Native.libc("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SCHED_SETAFFINITY = Native.libc("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
@@ -429,6 +430,17 @@ public final class Sys {
             mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
             MemorySegment e = Native.errnoBuffer();
             return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, 128L, mask), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    public static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+
+    public static int fallocate(int fd, int mode, long offset, long len) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) FALLOCATE.invokeExact(e, fd, mode, offset, len), e);
         } catch (Throwable t) {
             throw fail(t);
         }

@@ -330,6 +330,38 @@ public final class Userfaultfd implements AutoCloseable {
         return outcome(Sys.ioctl(fd(), Uffd.UFFDIO_COPY, a), a.get(JAVA_LONG, UffdioCopy.COPY));
     }
 
+    /**
+     * COPY of the whole of {@code dst}, continuing across partial copies and skipping pages that
+     * already exist (EEXIST), until done or a real error. With {@link UffdMode#DONTWAKE} the caller
+     * wakes once afterwards; without it each piece wakes its own waiters.
+     */
+    public CopyResult copyAll(MemorySegment dst, MemorySegment src, long mode) {
+        checkRange(dst, "copy dst");
+        checkNative(src, "copy src");
+        if (src.byteSize() < dst.byteSize())
+            throw new IllegalArgumentException("copy src smaller than dst: src=" + src.byteSize() + " dst=" + dst.byteSize());
+        return copyAllAt(dst.address(), src.address(), dst.byteSize(), mode);
+    }
+
+    CopyResult copyAllAt(long dst, long src, long len, long mode) {
+        long done = 0, copied = 0;
+        int existing = 0, calls = 0;
+        while (done < len) {
+            long r = copyAt(dst + done, src + done, len - done, mode);
+            calls++;
+            if (r > 0) {
+                copied += r;
+                done += r;
+            } else if (r == -Errno.EEXIST) {
+                existing++;
+                done += Sys.PAGE_SIZE;
+            } else {
+                return new CopyResult(copied, existing, calls, (int) r, done);
+            }
+        }
+        return new CopyResult(copied, existing, calls, 0, done);
+    }
+
     /** UFFDIO_ZEROPAGE: maps zero pages (anon: the shared zero page; writes then COW). */
     public long zeropage(MemorySegment range, long mode) {
         checkRange(range, "zeropage");
