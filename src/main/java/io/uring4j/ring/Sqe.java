@@ -525,4 +525,202 @@ public final class Sqe {
 
     // ------------------------------------------------------------------ provided buffers, multishot, uring_cmd
     // (buffer-select, multishot and uring_cmd preps live here)
+    //
+    // A provided buffer is picked by the kernel when the data arrives; the CQE names it (F_BUFFER,
+    // bid = flags >>> 16). io.uring4j.register.BufferRing owns such buffers and hands them back.
+    // A multishot request stays armed while its CQEs carry F_MORE; the first CQE without F_MORE
+    // ends it (-ENOBUFS when the group ran dry, 0 at EOF, -ECANCELED): re-arm with a fresh SQE
+    // (io.uring4j.ring.Multishot does the bookkeeping).
+
+    /** The largest buffer group id (u16). */
+    public static final int MAX_BUFFER_GROUP = 0xffff;
+    private static final int MSG_WAITALL = 0x100;
+
+    private int opcodeValue() { return sqes.get(JAVA_BYTE, base + IoUringSqe.OPCODE) & 0xff; }
+
+    static void checkGroup(int bgid) {
+        if (bgid < 0 || bgid > MAX_BUFFER_GROUP)
+            throw new IllegalArgumentException("buffer group=" + bgid + " must be in 0.." + MAX_BUFFER_GROUP);
+    }
+
+    /**
+     * IOSQE_BUFFER_SELECT from buffer group {@code bgid}: the kernel picks the buffer when data is
+     * ready. On a URING_CMD entry this is accepted only together with MULTISHOT (the kernel's rule).
+     */
+    public Sqe bufferSelect(int bgid) {
+        checkGroup(bgid);
+        int f = flagsValue() | SqeFlags.BUFFER_SELECT;
+        if (opcodeValue() == (Opcode.URING_CMD.code() & 0xff)) UringCmdFlags.check(opFlagsValue(), f);
+        flags(f);
+        return bufGroup(bgid);
+    }
+
+    /** RECV into a buffer the kernel picks from group {@code bgid}; {@code maxLen} 0 = the whole buffer. */
+    public Sqe prepRecvSelect(int fd, int bgid, int maxLen, int msgFlags) {
+        checkGroup(bgid);
+        if (maxLen < 0) throw new IllegalArgumentException("maxLen=" + maxLen + " must be >= 0 (0: the buffer's size)");
+        return rw(Opcode.RECV, fd, 0, maxLen, 0).opFlags(msgFlags).bufferSelect(bgid);
+    }
+
+    /**
+     * Multishot RECV (5.19+): one SQE, one CQE per received chunk, each in a buffer from group
+     * {@code bgid}, with F_MORE while the request stays armed.
+     */
+    public Sqe prepRecvMultishot(int fd, int bgid, int msgFlags) {
+        checkGroup(bgid);
+        if ((msgFlags & MSG_WAITALL) != 0)
+            throw new IllegalArgumentException("MSG_WAITALL cannot be used with multishot recv (the kernel answers EINVAL)");
+        return rw(Opcode.RECV, fd, 0, 0, 0).opFlags(msgFlags).ioprio(IoprioFlags.RECV_MULTISHOT).bufferSelect(bgid);
+    }
+
+    /**
+     * RECV bundle (6.10+, FEAT_RECVSEND_BUNDLE): one CQE may fill several consecutive buffers of a
+     * buffer ring; {@code res} is the total, the CQE names the first buffer.
+     */
+    public Sqe prepRecvBundle(int fd, int bgid, int msgFlags) {
+        return prepRecvSelect(fd, bgid, 0, msgFlags).ioprio(IoprioFlags.RECVSEND_BUNDLE);
+    }
+
+    /** Multishot RECV whose CQEs may each carry a bundle of buffers (see {@link #prepRecvBundle}). */
+    public Sqe prepRecvMultishotBundle(int fd, int bgid, int msgFlags) {
+        return prepRecvMultishot(fd, bgid, msgFlags).ioprio(IoprioFlags.RECV_MULTISHOT | IoprioFlags.RECVSEND_BUNDLE);
+    }
+
+    /** READ into a buffer the kernel picks from group {@code bgid}; {@code maxLen} 0 = the whole buffer. */
+    public Sqe prepReadSelect(int fd, int bgid, int maxLen, long offset) {
+        checkGroup(bgid);
+        if (maxLen < 0) throw new IllegalArgumentException("maxLen=" + maxLen + " must be >= 0 (0: the buffer's size)");
+        return rw(Opcode.READ, fd, 0, maxLen, offset).bufferSelect(bgid);
+    }
+
+    /**
+     * READ_MULTISHOT (6.7+): keeps reading a pollable file (pipe, socket, eventfd...) into buffers
+     * of ring-mapped group {@code bgid}, one CQE per read; {@code nbytes} 0 = each buffer's size.
+     */
+    public Sqe prepReadMultishot(int fd, int nbytes, long offset, int bgid) {
+        checkGroup(bgid);
+        if (nbytes < 0) throw new IllegalArgumentException("nbytes=" + nbytes + " must be >= 0 (0: the buffer's size)");
+        return rw(Opcode.READ_MULTISHOT, fd, 0, nbytes, offset).bufferSelect(bgid);
+    }
+
+    /**
+     * Multishot ACCEPT into direct descriptors: each connection is installed in a free slot of the
+     * registered file table (IORING_FILE_INDEX_ALLOC) and the CQE's {@code res} is the slot.
+     */
+    public Sqe prepMultishotAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        if ((flags & 0x80000 /* SOCK_CLOEXEC */) != 0)
+            throw new IllegalArgumentException("SOCK_CLOEXEC has no meaning for a direct descriptor (the kernel answers EINVAL)");
+        return prepMultishotAccept(fd, addr, addrLen, flags).fileIndexRaw(-1 /* IORING_FILE_INDEX_ALLOC */);
+    }
+
+    /**
+     * PROVIDE_BUFFERS (legacy, 5.7+): gives the kernel {@code nr} buffers of {@code bufLen} bytes laid
+     * out back to back in {@code bufs}, with ids {@code startBid ..} in group {@code bgid}. The CQE's
+     * res is 0 or -errno. Buffer rings ({@code io.uring4j.register.BufferRing}) are the faster way.
+     */
+    public Sqe prepProvideBuffers(MemorySegment bufs, int bufLen, int nr, int bgid, int startBid) {
+        checkGroup(bgid);
+        if (nr < 1 || nr > 65536) throw new IllegalArgumentException("nr=" + nr + " buffers must be in 1..65536");
+        if (bufLen < 1) throw new IllegalArgumentException("bufLen=" + bufLen + " must be >= 1");
+        if (startBid < 0 || startBid + nr > 65536)
+            throw new IllegalArgumentException("buffer ids " + startBid + ".." + (startBid + nr - 1) + " exceed the 16-bit id space");
+        if (bufs.byteSize() < (long) bufLen * nr)
+            throw new IllegalArgumentException("buffer area of " + bufs.byteSize() + " bytes holds fewer than nr=" + nr
+                    + " buffers of " + bufLen + " bytes");
+        return rw(Opcode.PROVIDE_BUFFERS, nr, addressOf(bufs, "provided buffers"), bufLen, startBid).bufGroup(bgid);
+    }
+
+    /** REMOVE_BUFFERS: takes back up to {@code nr} unused legacy buffers of group {@code bgid}; res = how many. */
+    public Sqe prepRemoveBuffers(int nr, int bgid) {
+        checkGroup(bgid);
+        if (nr < 1 || nr > 65536) throw new IllegalArgumentException("nr=" + nr + " buffers must be in 1..65536");
+        return rw(Opcode.REMOVE_BUFFERS, nr, 0, 0, 0).bufGroup(bgid);
+    }
+
+    /**
+     * URING_CMD: driver command {@code cmdOp} on {@code fd}, no flags. Command-specific arguments go in
+     * the usual SQE fields or the command area ({@link #cmdArea()}: 16 bytes, 80 with SQE128); the
+     * result is {@code res}, plus {@code big_cqe} on CQE32 rings. Typed commands: {@code io.uring4j.cmd}.
+     */
+    public Sqe prepUringCmd(int fd, int cmdOp) {
+        opcode(Opcode.URING_CMD).fd(fd);
+        sqes.set(JAVA_INT, base + IoUringSqe.CMD_OP, cmdOp);
+        sqes.set(JAVA_INT, base + IoUringSqe.PAD1, 0); // the kernel refuses a non-zero __pad1
+        return this;
+    }
+
+    /**
+     * URING_CMD with {@code uring_cmd_flags} checked by {@link UringCmdFlags#check} first. MULTISHOT is
+     * refused here: it exists only through {@link #prepUringCmdMultishot}.
+     */
+    public Sqe prepUringCmd(int fd, int cmdOp, int uringCmdFlags) {
+        if ((uringCmdFlags & UringCmdFlags.MULTISHOT) != 0) throw multishotOnlyViaTarget();
+        UringCmdFlags.check(uringCmdFlags, 0);
+        return prepUringCmd(fd, cmdOp).opFlags(uringCmdFlags);
+    }
+
+    /** URING_CMD with IORING_URING_CMD_FIXED: the command's data is registered buffer {@code bufIndex}. */
+    public Sqe prepUringCmdFixed(int fd, int cmdOp, int bufIndex) {
+        if (bufIndex < 0 || bufIndex > 0xffff) throw new IllegalArgumentException("bufIndex=" + bufIndex + " must be in 0..65535");
+        return prepUringCmd(fd, cmdOp).opFlags(UringCmdFlags.FIXED).bufIndex(bufIndex);
+    }
+
+    /**
+     * URING_CMD with IORING_URING_CMD_MULTISHOT (6.18): stays armed, one CQE per buffer it fills from
+     * group {@code bgid}. Only for a {@link MultishotCmdTarget}, whose fd is re-checked here: sent to a
+     * driver that does not implement it, the command never completes and wedges a kernel worker.
+     */
+    public Sqe prepUringCmdMultishot(MultishotCmdTarget target, int cmdOp, int bgid) {
+        if (target == null) throw new IllegalArgumentException("a multishot uring_cmd needs a MultishotCmdTarget opt-in");
+        checkGroup(bgid);
+        target.verify();
+        prepUringCmd(target.fd(), cmdOp).opFlags(UringCmdFlags.MULTISHOT);
+        flags(flagsValue() | SqeFlags.BUFFER_SELECT);
+        return bufGroup(bgid);
+    }
+
+    /**
+     * Replaces the {@code uring_cmd_flags} of a prepared URING_CMD entry, checked against the entry's
+     * IOSQE flags (see {@link UringCmdFlags#check}); MULTISHOT cannot be added here.
+     */
+    public Sqe uringCmdFlags(int uringCmdFlags) {
+        if (opcodeValue() != (Opcode.URING_CMD.code() & 0xff))
+            throw new IllegalStateException("uring_cmd_flags apply to a URING_CMD entry; this one has opcode "
+                    + Opcode.of(opcodeValue()));
+        if ((uringCmdFlags & UringCmdFlags.MULTISHOT) != 0 && (opFlagsValue() & UringCmdFlags.MULTISHOT) == 0)
+            throw multishotOnlyViaTarget();
+        UringCmdFlags.check(uringCmdFlags, flagsValue());
+        return opFlags(uringCmdFlags);
+    }
+
+    private static IllegalArgumentException multishotOnlyViaTarget() {
+        return new IllegalArgumentException("uring_cmd MULTISHOT is available only through prepUringCmdMultishot("
+                + "MultishotCmdTarget, ...): sent to a driver that does not implement it (any socket or in-tree file on "
+                + "6.18) the command never completes and leaves a kernel worker stuck until reboot");
+    }
+
+    /** Bytes of the uring_cmd command area: 16, or 80 on an SQE128 ring. */
+    public int cmdAreaSize() { return big ? 80 : 16; }
+
+    /** The command area ({@code sqe->cmd}, from byte 48) as a segment; allocates a slice, for setup paths. */
+    public MemorySegment cmdArea() { return sqes.asSlice(base + IoUringSqe.CMD, cmdAreaSize()); }
+
+    /** Writes {@code v} at byte {@code offset} of the command area (bounds-checked, no allocation). */
+    public Sqe cmdLong(int offset, long v) {
+        checkCmd(offset, 8);
+        sqes.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, base + IoUringSqe.CMD + offset, v);
+        return this;
+    }
+
+    public Sqe cmdInt(int offset, int v) {
+        checkCmd(offset, 4);
+        sqes.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, base + IoUringSqe.CMD + offset, v);
+        return this;
+    }
+
+    private void checkCmd(int offset, int size) {
+        if (offset < 0 || offset + size > cmdAreaSize())
+            throw new IndexOutOfBoundsException("command area offset=" + offset + " size=" + size + " exceeds its "
+                    + cmdAreaSize() + " bytes" + (big ? "" : " (80 with an SQE128 ring)"));
+    }
 }
