@@ -7,6 +7,7 @@ module io.uring4j {
 
     exports io.uring4j;
     exports io.uring4j.ring;
+    exports io.uring4j.register;
 
     opens io.uring4j.cli to info.picocli;
 }

@@ -18,4 +18,6 @@ public final class SyscallNumbers {
     public static final long USERFAULTFD = AARCH64 ? 282 : 323;
     public static final long GETTID = AARCH64 ? 178 : 186;
     public static final long MEMFD_CREATE = AARCH64 ? 279 : 319;
+    public static final long GETPID = AARCH64 ? 172 : 39;
+    public static final long TGKILL = AARCH64 ? 131 : 234;
 }
