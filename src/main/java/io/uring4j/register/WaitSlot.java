@@ -89,7 +89,8 @@ public final class WaitSlot {
         region.checkOpen();
         mem.set(JAVA_LONG, base + RegWait.TS + KernelTimespec.TV_SEC, 0L);
         mem.set(JAVA_LONG, base + RegWait.TS + KernelTimespec.TV_NSEC, 0L);
-        mem.set(JAVA_INT, base + RegWait.FLAGS, mem.get(JAVA_INT, base + RegWait.FLAGS) & ~WaitRegion.REG_WAIT_TS);
+        // the whole word, not a bit: REG_WAIT_TS is the only flag, and any other bit is EINVAL
+        mem.set(JAVA_INT, base + RegWait.FLAGS, 0);
         absolute = false;
         return this;
     }
@@ -98,7 +99,7 @@ public final class WaitSlot {
         region.checkOpen();
         mem.set(JAVA_LONG, base + RegWait.TS + KernelTimespec.TV_SEC, nanos / 1_000_000_000L);
         mem.set(JAVA_LONG, base + RegWait.TS + KernelTimespec.TV_NSEC, nanos % 1_000_000_000L);
-        mem.set(JAVA_INT, base + RegWait.FLAGS, mem.get(JAVA_INT, base + RegWait.FLAGS) | WaitRegion.REG_WAIT_TS);
+        mem.set(JAVA_INT, base + RegWait.FLAGS, WaitRegion.REG_WAIT_TS);
     }
 
     public boolean hasTimeout() {
