@@ -1,5 +1,7 @@
 package io.uring4j.ring;
 
+import io.uring4j.register.FixedBuffers;
+import io.uring4j.register.RegisteredFiles;
 import io.uring4j.sys.IoUringSqe;
 
 import java.lang.foreign.MemorySegment;
@@ -522,6 +524,153 @@ public final class Sqe {
 
     // ------------------------------------------------------------------ fixed buffers and files
     // (registered buffers/files preps live here)
+    // The table-aware preps check index and range against the FixedBuffers table before the kernel
+    // would (it answers EFAULT in the CQE), allocate nothing unless they throw, and count the I/O in
+    // flight on the table: call FixedBuffers.ioCompleted() when reaping its CQE.
+
+    /** IORING_FILE_INDEX_ALLOC for {@link #fileIndexRaw}: the kernel picks a free slot and returns it as the result. */
+    public static final int FILE_INDEX_ALLOC = -1;
+    /** FIXED_FD_INSTALL flag (IORING_FIXED_FD_NO_CLOEXEC): the installed fd is not close-on-exec. */
+    public static final int FIXED_FD_NO_CLOEXEC = 1;
+
+    /**
+     * READ_FIXED: {@code len} bytes at file {@code offset} into registered buffer {@code bufIndex}
+     * of {@code bufs}, starting {@code bufOffset} bytes into that buffer.
+     */
+    public Sqe prepReadFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** READ_FIXED into {@code buf}, which must lie inside registered buffer {@code bufIndex} (e.g. a slice of it). */
+    public Sqe prepReadFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        long addr = bufs.address(bufIndex, buf);
+        rw(Opcode.READ_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITE_FIXED: {@code len} bytes from registered buffer {@code bufIndex} at {@code bufOffset} to file {@code offset}. */
+    public Sqe prepWriteFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITE_FIXED of {@code buf}, which must lie inside registered buffer {@code bufIndex}. */
+    public Sqe prepWriteFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        long addr = bufs.address(bufIndex, buf);
+        rw(Opcode.WRITE_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /**
+     * READV_FIXED (6.15+): {@code nr} iovecs, each inside registered buffer {@code bufIndex};
+     * {@code rwFlags} are RWF_* flags. Every iovec is checked (non-empty, inside the buffer) and the
+     * total against MAX_RW_COUNT.
+     */
+    public Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
+        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
+        rw(Opcode.READV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITEV_FIXED (6.15+); see {@link #prepReadvFixed}. */
+    public Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
+        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
+        rw(Opcode.WRITEV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    private static long fixedIovecs(MemorySegment iovecs, int nr, FixedBuffers bufs, int bufIndex) {
+        long addr = addressOf(iovecs, "iovec array");
+        checkIovecs(iovecs, nr);
+        if (nr < 1) throw new IllegalArgumentException("nr=0 iovecs: a vectored fixed I/O needs at least one");
+        long total = 0;
+        for (int i = 0; i < nr; i++) {
+            long base = iovecs.get(JAVA_LONG, 16L * i), len = iovecs.get(JAVA_LONG, 16L * i + 8);
+            if (len == 0) throw emptyIovec(i);
+            bufs.checkRange(bufIndex, base, len);
+            total += len;
+        }
+        if (total > FixedBuffers.MAX_RW_COUNT) throw vectorTooLong(total);
+        return addr;
+    }
+
+    private static IllegalArgumentException emptyIovec(int i) {
+        return new IllegalArgumentException("iovec " + i + " has length 0: vectored fixed I/O refuses empty iovecs (EFAULT)");
+    }
+
+    private static IllegalArgumentException vectorTooLong(long total) {
+        return new IllegalArgumentException("iovecs total " + total + " bytes > MAX_RW_COUNT=" + FixedBuffers.MAX_RW_COUNT
+                + " (the kernel answers EINVAL)");
+    }
+
+    /**
+     * SEND_ZC from registered buffer {@code bufIndex} (IORING_RECVSEND_FIXED_BUF): zero-copy without
+     * pinning per send. Two CQEs as for {@link #prepSendZc}; count the I/O complete at the notification.
+     * Only SEND_ZC / SENDMSG_ZC accept fixed buffers on 6.18: plain SEND and RECV answer EINVAL.
+     */
+    public Sqe prepSendZcFixed(int sockfd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, int msgFlags, int zcFlags) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.SEND_ZC, sockfd, addr, len, 0).opFlags(msgFlags)
+                .ioprio(zcFlags | IoprioFlags.RECVSEND_FIXED_BUF).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking the slot. */
+    public Sqe fixedFile(RegisteredFiles files, int slot) {
+        fd(files.checkSlot(slot));
+        return addFlags(SqeFlags.FIXED_FILE);
+    }
+
+    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket), after checking the slot. */
+    public Sqe fileIndex(RegisteredFiles files, int slot) {
+        return fileIndex(files.checkSlot(slot));
+    }
+
+    /** Direct descriptor into any free slot of the allocation range; the CQE's result is the slot. */
+    public Sqe fileIndexAlloc() { return fileIndexRaw(FILE_INDEX_ALLOC); }
+
+    /**
+     * FIXED_FD_INSTALL: makes a normal fd (the CQE's result) for the file in direct-descriptor
+     * {@code slot}; {@code installFlags} 0 (O_CLOEXEC) or {@link #FIXED_FD_NO_CLOEXEC}.
+     */
+    public Sqe prepFixedFdInstall(int slot, int installFlags) {
+        if ((installFlags & ~FIXED_FD_NO_CLOEXEC) != 0)
+            throw new IllegalArgumentException("install flags 0x" + Integer.toHexString(installFlags)
+                    + ": only FIXED_FD_NO_CLOEXEC (1) is defined (the kernel answers EINVAL)");
+        return rw(Opcode.FIXED_FD_INSTALL, slot, 0, 0, 0).flags(SqeFlags.FIXED_FILE).opFlags(installFlags);
+    }
+
+    /** {@link #prepFixedFdInstall(int, int)} with the slot checked against {@code files}. */
+    public Sqe prepFixedFdInstall(RegisteredFiles files, int slot, int installFlags) {
+        return prepFixedFdInstall(files.checkSlot(slot), installFlags);
+    }
+
+    /**
+     * FILES_UPDATE (the SQE form of FILES_UPDATE2): sets {@code nr} slots from {@code offset} to the
+     * fds in {@code fds} (int32 each; -1 empties). With {@code offset = FILE_INDEX_ALLOC} the kernel
+     * allocates slots and writes each chosen slot back over its fd. Result: slots updated.
+     */
+    public Sqe prepFilesUpdate(MemorySegment fds, int nr, int offset) {
+        if (nr < 1) throw new IllegalArgumentException("nr=" + nr + ": FILES_UPDATE needs at least one fd (EINVAL)");
+        if (fds.byteSize() < 4L * nr)
+            throw new IllegalArgumentException("fd array of " + fds.byteSize() + " bytes holds fewer than nr=" + nr + " fds");
+        return rw(Opcode.FILES_UPDATE, -1, addressOf(fds, "fd array"), nr, offset);
+    }
+
+    /** CLOSE of direct-descriptor {@code slot} (IOSQE_FIXED_FILE with CLOSE is EBADF: the slot goes in file_index). */
+    public Sqe prepCloseDirect(int slot) {
+        return rw(Opcode.CLOSE, 0, 0, 0, 0).fileIndex(slot);
+    }
 
     // ------------------------------------------------------------------ provided buffers, multishot, uring_cmd
     // (buffer-select, multishot and uring_cmd preps live here)
