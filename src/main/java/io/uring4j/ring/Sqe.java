@@ -815,6 +815,18 @@ public final class Sqe {
     }
 
     /**
+     * As {@link #prepUringCmdFixed(int, int, int)}, with {@code bufIndex} checked against the
+     * {@link io.uring4j.register.FixedBuffers} table (a registered, non-empty slot) and counted in flight
+     * there: call {@code bufs.ioCompleted()} when reaping the CQE.
+     */
+    public Sqe prepUringCmdFixed(int fd, int cmdOp, io.uring4j.register.FixedBuffers bufs, int bufIndex) {
+        bufs.address(bufIndex, 0, 0); // throws, naming the index and the table, unless the slot is registered
+        prepUringCmdFixed(fd, cmdOp, bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /**
      * URING_CMD with IORING_URING_CMD_MULTISHOT (6.18): stays armed, one CQE per buffer it fills from
      * group {@code bgid}. Only for a {@link MultishotCmdTarget}, whose fd is re-checked here: sent to a
      * driver that does not implement it, the command never completes and wedges a kernel worker.
