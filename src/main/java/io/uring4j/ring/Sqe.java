@@ -675,6 +675,11 @@ public final class Sqe {
     // ------------------------------------------------------------------ provided buffers, multishot, uring_cmd
     // (buffer-select, multishot and uring_cmd preps live here)
     //
+    // uring_cmd: the preps check the kernel's flag rules (UringCmdFlags) and build MULTISHOT only for a
+    // MultishotCmdTarget. The raw setters (opFlags, flags, raw()) bypass every check; they exist to show
+    // the kernel's own answers in tests. Never use them to build a MULTISHOT uring_cmd: sent to a driver
+    // without multishot support (any socket or in-tree file on 6.18) it never completes.
+    //
     // A provided buffer is picked by the kernel when the data arrives; the CQE names it (F_BUFFER,
     // bid = flags >>> 16). io.uring4j.register.BufferRing owns such buffers and hands them back.
     // A multishot request stays armed while its CQEs carry F_MORE; the first CQE without F_MORE
@@ -699,7 +704,12 @@ public final class Sqe {
     public Sqe bufferSelect(int bgid) {
         checkGroup(bgid);
         int f = flagsValue() | SqeFlags.BUFFER_SELECT;
-        if (opcodeValue() == (Opcode.URING_CMD.code() & 0xff)) UringCmdFlags.check(opFlagsValue(), f);
+        if (opcodeValue() == (Opcode.URING_CMD.code() & 0xff)) {
+            UringCmdFlags.check(opFlagsValue(), f); // without MULTISHOT: the kernel's "requires MULTISHOT"
+            // with MULTISHOT (only reachable through the raw opFlags setter): never completed here
+            throw new IllegalArgumentException("a multishot uring_cmd takes its buffer group from "
+                    + "prepUringCmdMultishot(MultishotCmdTarget, cmdOp, bgid), the only way to build one");
+        }
         flags(f);
         return bufGroup(bgid);
     }
