@@ -615,7 +615,7 @@ public final class Sqe {
     /**
      * SEND_ZC from registered buffer {@code bufIndex} (IORING_RECVSEND_FIXED_BUF): zero-copy without
      * pinning per send. Two CQEs as for {@link #prepSendZc}; count the I/O complete at the notification.
-     * Only SEND_ZC / SENDMSG_ZC accept fixed buffers on 6.18: plain SEND and RECV answer EINVAL.
+     * Plain SEND and RECV take no fixed buffer on 6.18 (EINVAL in the CQE), so there is no prep for them.
      */
     public Sqe prepSendZcFixed(int sockfd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, int msgFlags, int zcFlags) {
         long addr = bufs.address(bufIndex, bufOffset, len);
