@@ -27,7 +27,7 @@ final class WaitBenchCommand implements Callable<Integer> {
     int count = 500_000;
 
     @Option(names = "--rounds", description = "Alternating rounds the count is split into (default ${DEFAULT-VALUE}).")
-    int rounds = 50;
+    int rounds = 100;
 
     @Option(names = "--warmup", description = "Untimed round trips per path first (default ${DEFAULT-VALUE}).")
     int warmup = 100_000;
