@@ -74,6 +74,9 @@ public final class Ring implements AutoCloseable {
     private int enterFd;
     private int enterFlags;
 
+    /** io_uring_enter calls made (package-private: tests prove SQPOLL submits without entering). */
+    long enterCalls;
+
     private volatile Thread owner;
     private volatile boolean closed;
     private Runnable closeHook;
@@ -407,6 +410,7 @@ public final class Ring implements AutoCloseable {
      */
     public long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         checkOpen();
+        enterCalls++;
         flags |= enterFlags & EnterFlags.REGISTERED_RING;
         if (criticalSubmit && (flags & (EnterFlags.GETEVENTS | EnterFlags.SQ_WAIT)) == 0)
             return Sys.syscallNonBlocking(errno, SyscallNumbers.IO_URING_ENTER, enterFd, toSubmit, minComplete, flags, arg, argSize);
