@@ -300,7 +300,7 @@ class SetupFlagsTest {
     @Test
     void everyFlagCombinationWorks() throws Exception {
         List<Supplier<RingBuilder>> builders = List.of(
-                () -> Ring.builder().sqPoll(2).sqPollCpu(1),
+                () -> Ring.builder().sqPoll(2).sqPollCpu(0),
                 () -> Ring.builder().ioPoll(),
                 () -> Ring.builder().cqEntries(64),
                 () -> Ring.builder().clamp(),
