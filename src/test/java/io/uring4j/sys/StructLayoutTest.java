@@ -141,6 +141,35 @@ class StructLayoutTest {
     }
 
     /**
+     * Structs that KERNEL-FACTS does not tabulate, against the uapi headers (include/uapi/linux/
+     * io_uring.h as copied in liburing HEAD; userfaultfd.h; fs.h for PAGEMAP_SCAN).
+     */
+    @Test
+    void structsBeyondTheTableMatchTheUapiHeaders() {
+        assertLayout(BufStatus.LAYOUT, 40, "buf_group", 0, "head", 4, "resv", 8);
+        assertLayout(ClockRegister.LAYOUT, 16, "clockid", 0, "__resv", 4);
+        assertLayout(CloneBuffers.LAYOUT, 32, "src_fd", 0, "flags", 4, "src_off", 8, "dst_off", 12, "nr", 16, "pad", 20);
+        assertLayout(FileIndexRange.LAYOUT, 16, "off", 0, "len", 4, "resv", 8);
+        assertLayout(UffdMsg.LAYOUT, 32, "event", 0, "reserved1", 1, "reserved2", 2, "reserved3", 4, "pagefault", 8);
+        assertEquals(8, UffdMsg.PAGEFAULT_FLAGS);
+        assertEquals(16, UffdMsg.PAGEFAULT_ADDRESS);
+        assertEquals(24, UffdMsg.PAGEFAULT_PTID);
+        assertLayout(UffdioApi.LAYOUT, 24, "api", 0, "features", 8, "ioctls", 16);
+        assertLayout(UffdioRange.LAYOUT, 16, "start", 0, "len", 8);
+        assertLayout(UffdioRegister.LAYOUT, 32, "range", 0, "mode", 16, "ioctls", 24);
+        assertLayout(UffdioCopy.LAYOUT, 40, "dst", 0, "src", 8, "len", 16, "mode", 24, "copy", 32);
+        assertLayout(UffdioZeropage.LAYOUT, 32, "range", 0, "mode", 16, "zeropage", 24);
+        assertLayout(UffdioWriteprotect.LAYOUT, 24, "range", 0, "mode", 16);
+        assertLayout(UffdioContinue.LAYOUT, 32, "range", 0, "mode", 16, "mapped", 24);
+        assertLayout(UffdioPoison.LAYOUT, 32, "range", 0, "mode", 16, "updated", 24);
+        assertLayout(UffdioMove.LAYOUT, 40, "dst", 0, "src", 8, "len", 16, "mode", 24, "move", 32);
+        assertLayout(PageRegion.LAYOUT, 24, "start", 0, "end", 8, "categories", 16);
+        assertLayout(PmScanArg.LAYOUT, 96, "size", 0, "flags", 8, "start", 16, "end", 24, "walk_end", 32, "vec", 40,
+                "vec_len", 48, "max_pages", 56, "category_inverted", 64, "category_mask", 72, "category_anyof_mask", 80,
+                "return_mask", 88);
+    }
+
+    /**
      * The kernel's own answer: a raw io_uring_setup of 8 entries (with the SQ array) writes the
      * ring offsets KERNEL-FACTS lists, read back through these layouts.
      */
