@@ -2,8 +2,8 @@ package io.uring4j.register;
 
 import io.uring4j.ring.Ring;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * What this package has registered with one ring. The kernel keeps one buffer table and one file
@@ -12,7 +12,11 @@ import java.util.WeakHashMap;
  * memory owned by a {@link BufferPool} is released once the ring can no longer use it.
  */
 final class RingState {
-    private static final Map<Ring, RingState> STATES = new WeakHashMap<>(); // Ring has identity equality
+    /**
+     * Ring has identity equality. Entries leave when their ring closes; a weak map would not help,
+     * since a registered table refers to its ring, and a ring never closed leaks its fd anyway.
+     */
+    private static final Map<Ring, RingState> STATES = new HashMap<>();
 
     final Ring ring;
     FixedBuffers buffers;

@@ -659,7 +659,7 @@ public final class Sqe {
     /**
      * SEND_ZC from registered buffer {@code bufIndex} (IORING_RECVSEND_FIXED_BUF): zero-copy without
      * pinning per send. Two CQEs as for {@link #prepSendZc}; count the I/O complete at the notification.
-     * Only SEND_ZC / SENDMSG_ZC accept fixed buffers on 6.18: plain SEND and RECV answer EINVAL.
+     * Plain SEND and RECV take no fixed buffer on 6.18 (EINVAL in the CQE), so there is no prep for them.
      */
     public Sqe prepSendZcFixed(int sockfd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, int msgFlags, int zcFlags) {
         long addr = bufs.address(bufIndex, bufOffset, len);
@@ -669,15 +669,29 @@ public final class Sqe {
         return this;
     }
 
-    /** Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking the slot. */
+    /**
+     * Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking
+     * the slot. A refused slot turns the entry into a NOP, so the already-prepared operation (say,
+     * a read of fd 0) cannot be submitted by accident.
+     */
     public Sqe fixedFile(RegisteredFiles files, int slot) {
-        fd(files.checkSlot(slot));
+        try {
+            fd(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
         return addFlags(SqeFlags.FIXED_FILE);
     }
 
-    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket), after checking the slot. */
+    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket); refused slots as in {@link #fixedFile}. */
     public Sqe fileIndex(RegisteredFiles files, int slot) {
-        return fileIndex(files.checkSlot(slot));
+        try {
+            return fileIndex(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
     }
 
     /** Direct descriptor into any free slot of the allocation range; the CQE's result is the slot. */
