@@ -64,7 +64,8 @@ class SetupFlagsTest {
             assertTrue(withoutEnter, "a NOP completed with no io_uring_enter while the SQ thread was awake");
 
             // Phase 2: idle past sq_thread_idle; the thread sleeps and asks to be woken.
-            Thread.sleep(100);
+            Thread.sleep(50);
+            for (int i = 0; i < 200 && (ring.sqFlags() & RingFlags.SQ_NEED_WAKEUP) == 0; i++) Thread.sleep(10); // CPU-starved poller
             assertTrue((ring.sqFlags() & RingFlags.SQ_NEED_WAKEUP) != 0, "NEED_WAKEUP after the idle period");
             long enters = ring.enterCalls;
             ring.sqe().prepNop().userData(3);
