@@ -3,21 +3,17 @@ package io.uring4j.bench;
 import io.uring4j.ErrnoException;
 import io.uring4j.ring.Cqe;
 import io.uring4j.ring.CqeHandler;
-import io.uring4j.ring.Opcode;
-import io.uring4j.ring.RegisterOp;
+import io.uring4j.register.FixedBuffers;
+import io.uring4j.register.RegisteredFiles;
 import io.uring4j.ring.Ring;
 import io.uring4j.ring.RingBuilder;
 import io.uring4j.ring.Sqe;
-import io.uring4j.ring.SqeFlags;
-import io.uring4j.sys.Iovec;
 import io.uring4j.sys.Sys;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Random reads through a uring4j {@link Ring}, the same loop as fio's io_uring engine: keep
@@ -25,14 +21,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * completed (at least one), refill. Buffer {@code i} belongs to the read whose user_data is
  * {@code i}, so a completion frees exactly its buffer.
  *
- * <p>Fixed buffers and files are registered with {@code Ring.register} directly (READ_FIXED +
- * buf_index, IOSQE_FIXED_FILE on slot 0).
+ * <p>Fixed buffers and the file are registered through {@link FixedBuffers} and
+ * {@link RegisteredFiles}: READ_FIXED with buf_index {@code i}, IOSQE_FIXED_FILE on slot 0.
  */
 final class UringRandRead implements CqeHandler {
     private final RandReadSpec spec;
     private final boolean sqPoll;
 
     private final int[] free;
+    private FixedBuffers bufs;
+    private RegisteredFiles files;
     private int freeTop;
     private long completed, errors;
     private int lastError;
@@ -55,30 +53,18 @@ final class UringRandRead implements CqeHandler {
         if (sqPoll) b.sqPoll(1000);
         try (Arena arena = Arena.ofConfined(); Ring ring = b.build()) {
             int bs = spec.blockSize(), qd = spec.qd();
-            MemorySegment bufs = arena.allocate((long) bs * qd, 4096);
+            MemorySegment memory = arena.allocate((long) bs * qd, 4096);
             MemorySegment[] slices = new MemorySegment[qd];
-            for (int i = 0; i < qd; i++) slices[i] = bufs.asSlice((long) i * bs, bs);
-            if (spec.fixedBuffers()) {
-                MemorySegment iov = arena.allocate(Iovec.LAYOUT, qd);
-                for (int i = 0; i < qd; i++) {
-                    iov.set(JAVA_LONG, i * Iovec.SIZE + Iovec.IOV_BASE, slices[i].address());
-                    iov.set(JAVA_LONG, i * Iovec.SIZE + Iovec.IOV_LEN, bs);
-                }
-                ring.register(RegisterOp.BUFFERS, iov, qd);
-            }
-            int sqeFd = fd, sqeFlags = 0;
-            if (spec.fixedFiles()) {
-                MemorySegment fds = arena.allocate(JAVA_INT);
-                fds.set(JAVA_INT, 0, fd);
-                ring.register(RegisterOp.FILES, fds, 1);
-                sqeFd = 0;
-                sqeFlags = SqeFlags.FIXED_FILE;
-            }
+            for (int i = 0; i < qd; i++) slices[i] = memory.asSlice((long) i * bs, bs);
+            bufs = null;
+            files = null;
+            if (spec.fixedBuffers()) bufs = FixedBuffers.register(ring, slices);
+            if (spec.fixedFiles()) files = RegisteredFiles.register(ring, fd);
             // JIT warm-up in short calls, so the loop's exit is profiled before the measured call
             long warmEnd = System.nanoTime() + seconds(spec.warmupSeconds());
-            while (System.nanoTime() < warmEnd) loop(ring, slices, sqeFd, sqeFlags, 25_000_000L);
+            while (System.nanoTime() < warmEnd) loop(ring, slices, fd, 25_000_000L);
             double before = spec.direct() ? Double.NaN : TestFile.warm(spec.file());
-            long[] r = loop(ring, slices, sqeFd, sqeFlags, seconds(spec.seconds()));
+            long[] r = loop(ring, slices, fd, seconds(spec.seconds()));
             double after = spec.direct() ? Double.NaN : TestFile.residency(spec.file());
             if (errors > 0)
                 throw new IOException(errors + " of " + completed + " reads failed or were short; last res=" + lastError);
@@ -93,10 +79,12 @@ final class UringRandRead implements CqeHandler {
     }
 
     /** Runs the read loop for {@code nanos}; returns {completed reads, elapsed ns, thread CPU ns}. Drains before returning. */
-    private long[] loop(Ring ring, MemorySegment[] slices, int sqeFd, int sqeFlags, long nanos) throws IOException {
+    private long[] loop(Ring ring, MemorySegment[] slices, int fd, long nanos) throws IOException {
         final int qd = spec.qd(), batch = spec.batch(), bs = spec.blockSize();
         final long blocks = spec.blocks();
-        final boolean fixedBufs = spec.fixedBuffers();
+        final FixedBuffers bufs = this.bufs;
+        final RegisteredFiles files = this.files;
+        final int sqeFd = files != null ? 0 : fd;
         freeTop = 0;
         for (int i = qd - 1; i >= 0; i--) free[freeTop++] = i;
         completed = 0;
@@ -115,12 +103,10 @@ final class UringRandRead implements CqeHandler {
                 int idx = free[--freeTop];
                 Sqe s = ring.nextSqe();
                 if (s == null) s = awaitSqe(ring);
-                if (fixedBufs) {
-                    s.opcode(Opcode.READ_FIXED).fd(sqeFd).addr(slices[idx].address()).len(bs).off(off).bufIndex(idx);
-                } else {
-                    s.prepRead(sqeFd, slices[idx], off);
-                }
-                s.flags(sqeFlags).userData(idx);
+                if (bufs != null) s.prepReadFixed(sqeFd, bufs, idx, 0, bs, off);
+                else s.prepRead(sqeFd, slices[idx], off);
+                if (files != null) s.fixedFile(files, 0);
+                s.userData(idx);
             }
             inflight += n;
             int r = ring.submit();
@@ -167,5 +153,6 @@ final class UringRandRead implements CqeHandler {
         }
         free[freeTop++] = (int) cqe.userData();
         completed++;
+        if (bufs != null) bufs.ioCompleted();
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
                 BenchRandReadCommand.class,
                 BenchNopCommand.class,
                 // one line per bench subcommand
+                WaitBenchCommand.class,
         })
 final class BenchCommand implements Callable<Integer> {
     @Mixin
