@@ -126,16 +126,19 @@ final class UringRandRead implements CqeHandler {
     private Sqe awaitSqe(Ring ring) {
         if (!sqPoll) throw new IllegalStateException("submission queue full with " + spec.qd() + " reads in flight");
         Sqe s;
-        while ((s = ring.nextSqe()) == null) Thread.onSpinWait();
+        for (int spins = 0; (s = ring.nextSqe()) == null; spins++) pause(spins);
         return s;
     }
 
-    /** Reaps at least one completion: spins on the CQ under SQPOLL (as fio does), else waits in io_uring_enter. */
+    /**
+     * Reaps at least one completion: polls the CQ under SQPOLL (as fio does), else waits in
+     * io_uring_enter.
+     */
     private int reap(Ring ring) throws IOException {
         int n;
-        while ((n = ring.forEachCqe(this)) == 0) {
+        for (int spins = 0; (n = ring.forEachCqe(this)) == 0; spins++) {
             if (sqPoll) {
-                Thread.onSpinWait();
+                pause(spins);
             } else {
                 int r = ring.submitAndWait(1);
                 if (r < 0) throw new ErrnoException(-r, "io_uring_enter", "wait for a read completion");
@@ -143,6 +146,17 @@ final class UringRandRead implements CqeHandler {
         }
         return n;
     }
+
+    /**
+     * A short busy spin, then yields: when the kernel's SQ thread shares this CPU (fewer cores
+     * than busy threads), spinning on would only burn the time slice it needs to make progress.
+     */
+    private static void pause(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+        else Thread.yield();
+    }
+
+    private static final int SPINS_BEFORE_YIELD = 256;
 
     @Override
     public void handle(Cqe cqe) {

@@ -80,6 +80,8 @@ public final class Ring implements AutoCloseable {
     private int cachedSqHead;
     /** Source of zeroes for the bulk clear of consumed SQEs (a copy needs no slice object). */
     private static final MemorySegment ZEROES = Arena.global().allocate(8192, 64);
+    private static final long SMALL_ZERO = 256;
+    private static final java.lang.foreign.ValueLayout.OfLong LONG_UNALIGNED = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
     private int localCqHead;
 
     /** fd or registered index given to io_uring_enter, and the flag that says which. */
@@ -265,6 +267,12 @@ public final class Ring implements AutoCloseable {
     }
 
     private void zero(long offset, long bytes) {
+        if (bytes <= SMALL_ZERO) {
+            // one or a few entries (one per enter): plain stores beat the bulk copy's setup
+            MemorySegment s = sqes;
+            for (int i = 0; i < (int) bytes; i += 8) s.set(LONG_UNALIGNED, offset + i, 0L);
+            return;
+        }
         while (bytes > 0) {
             long chunk = Math.min(bytes, ZEROES.byteSize());
             MemorySegment.copy(ZEROES, 0, sqes, offset, chunk);
