@@ -50,9 +50,10 @@ public final class RandReadBench {
             RandReadSpec spec = round == 1 ? this.spec : this.spec.withWarmup(0);
             for (String e : engines) {
                 if (e.startsWith("fio") && fio == null) continue;
-                String what = String.format(Locale.ROOT, "%s%s: %s random reads, qd %d, batch %d, %s s", e,
+                String what = String.format(Locale.ROOT, "%s%s: %s random reads, %s, %s s", e,
                         rounds > 1 ? " (round " + round + "/" + rounds + ")" : "", Progress.bytes(spec.blockSize()),
-                        spec.qd(), spec.batch(), fmt(spec.seconds()));
+                        e.equals(FileChannelRandRead.NAME) ? "1 thread, 1 read per call"
+                                : "qd " + spec.qd() + ", batch " + spec.batch(), fmt(spec.seconds()));
                 progress.step(what + " ...");
                 EngineResult r = switch (e) {
                     case "uring4j" -> new UringRandRead(spec, false).run(progress);

@@ -16,7 +16,7 @@ final class BenchOptions {
                     + "(not tmpfs: io_uring punts tmpfs reads to worker threads). Default: ${DEFAULT-VALUE}.")
     Path dir;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
             description = "Measured seconds per engine and round. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
@@ -24,8 +24,9 @@ final class BenchOptions {
             description = "Unmeasured seconds before each Java engine's run (JIT warm-up). Default: ${DEFAULT-VALUE}.")
     double warmup;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
-            description = "Rounds; engines are interleaved and each reports its median. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Rounds; engines take turns in each, so load from the rest of the machine hits all "
+                    + "alike; each engine reports its median. Default: ${DEFAULT-VALUE} (5 s per engine).")
     int rounds;
 
     @Option(names = "--quiet", description = "No progress lines on stderr.")

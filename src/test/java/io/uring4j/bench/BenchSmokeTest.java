@@ -48,7 +48,7 @@ class BenchSmokeTest {
     @SuppressWarnings("unchecked")
     void randreadPrintsEnginesWithIopsAndRatios(@TempDir Path dir) throws Exception {
         Map<String, Object> j = json(run("bench", "randread", "--json", "--quiet", "--allow-tmpfs", "--dir", dir.toString(),
-                "--size", "8m", "--seconds", "0.2", "--warmup", "0.1",
+                "--size", "8m", "--seconds", "0.1", "--rounds", "2", "--warmup", "0.1",
                 "--engines", "uring4j,uring4j-sqpoll,filechannel,fio"));
         assertEquals("randread", j.get("benchmark"));
         assertTrue(Files.size(dir.resolve("randread-8m.dat")) == 8 << 20, "test file created with the asked size");
@@ -61,6 +61,8 @@ class BenchSmokeTest {
         }
         Map<String, Object> ratios = (Map<String, Object>) j.get("ratios");
         assertTrue(((Double) ratios.get("uring4j/filechannel")) > 0, ratios.toString());
+        Map<String, Object> perRound = (Map<String, Object>) j.get("median_round_ratios");
+        assertTrue(((Double) perRound.get("uring4j-sqpoll/filechannel")) > 0, perRound.toString());
         boolean fio = FioRandRead.find() != null;
         assertEquals(fio, names.contains("fio"), "fio runs exactly when installed: " + names);
         if (fio) assertTrue(((Double) ratios.get("uring4j/fio")) > 0, ratios.toString());
@@ -70,14 +72,14 @@ class BenchSmokeTest {
     @Test
     void randreadWithoutFixedBuffersOrFilesAndWithODirect(@TempDir Path dir) throws Exception {
         Map<String, Object> j = json(run("bench", "randread", "--json", "--quiet", "--allow-tmpfs", "--dir", dir.toString(),
-                "--size", "4m", "--seconds", "0.2", "--warmup", "0", "--no-fixed-buffers", "--no-fixed-files",
+                "--size", "4m", "--seconds", "0.2", "--rounds", "1", "--warmup", "0", "--no-fixed-buffers", "--no-fixed-files",
                 "--engines", "uring4j", "--qd", "8", "--batch", "4"));
         assertEquals(Boolean.FALSE, j.get("fixed_buffers"));
         assertEquals(Boolean.FALSE, j.get("fixed_files"));
         assertEquals(8.0, j.get("qd"));
         if (!"tmpfs".equals(TestFile.fsType(dir))) { // tmpfs refuses O_DIRECT
             Map<String, Object> d = json(run("bench", "randread", "--json", "--quiet", "--dir", dir.toString(),
-                    "--size", "4m", "--seconds", "0.2", "--warmup", "0", "--direct", "--engines", "uring4j"));
+                    "--size", "4m", "--seconds", "0.2", "--rounds", "1", "--warmup", "0", "--direct", "--engines", "uring4j"));
             assertEquals(Boolean.TRUE, d.get("direct"));
         }
     }
@@ -85,7 +87,7 @@ class BenchSmokeTest {
     @Test
     void nopPrintsBothRates(@TempDir Path dir) throws Exception {
         Map<String, Object> j = json(run("bench", "nop", "--json", "--quiet", "--dir", dir.toString(),
-                "--batch", "32", "--seconds", "0.2", "--warmup", "0.1"));
+                "--batch", "32", "--seconds", "0.2", "--rounds", "1", "--warmup", "0.1"));
         assertEquals("nop", j.get("benchmark"));
         assertTrue(j.containsKey("uring4j_ops_per_sec") && j.containsKey("c_ops_per_sec"), j.toString());
         assertTrue(((Double) j.get("uring4j_ops_per_sec")) > 0, j.toString());
