@@ -341,7 +341,9 @@ public final class Ring implements AutoCloseable {
             sqeHead = tail;
             INT.setRelease(sqRing, sqTail, tail);
         }
-        return tail - (int) INT.getAcquire(sqRing, sqHead);
+        // Without SQPOLL the kernel consumes SQEs only inside io_uring_enter, and every enter that
+        // submits is followed by refreshSqHead(): the cached head is exact, no acquire load needed.
+        return tail - (sqPoll ? (int) INT.getAcquire(sqRing, sqHead) : cachedSqHead);
     }
 
     private boolean cqNeedsFlush() {
@@ -387,7 +389,7 @@ public final class Ring implements AutoCloseable {
         int toSubmit = sqPoll ? 0 : submitted;
         long r;
         do {
-            r = enter(toSubmit, waitNr, flags, 0, 0);
+            r = enter0(toSubmit, waitNr, flags, 0, 0);
         } while (r == -Errno.EINTR);
         // Clear what the kernel just consumed now, off the prep path: nextSqe() then finds room
         // without its refresh call, which stays cold, and C2 compiles a prep loop free of calls.
@@ -421,7 +423,7 @@ public final class Ring implements AutoCloseable {
         extArg.set(JAVA_LONG, GeteventsArg.TS, extTs.address());
         long r;
         do {
-            r = enter(sqPoll ? 0 : submitted, waitNr, flags, extArg.address(), GeteventsArg.SIZE);
+            r = enter0(sqPoll ? 0 : submitted, waitNr, flags, extArg.address(), GeteventsArg.SIZE);
         } while (r == -Errno.EINTR);
         if (!sqPoll && submitted > 0) refreshSqHead(); // as in submitAndWait(int)
         if (r < 0) return (int) r;
@@ -482,7 +484,7 @@ public final class Ring implements AutoCloseable {
         }
         long r;
         do {
-            r = enter(sqPoll ? 0 : submitted, waitNr, flags, arg, argSize);
+            r = enter0(sqPoll ? 0 : submitted, waitNr, flags, arg, argSize);
         } while (r == -Errno.EINTR && retryEintr);
         if (!sqPoll && submitted > 0) refreshSqHead(); // as in submitAndWait(int)
         return r < 0 ? (int) r : cqReady();
@@ -495,6 +497,17 @@ public final class Ring implements AutoCloseable {
      */
     public long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         checkOpen();
+        long r = enter0(toSubmit, minComplete, flags, arg, argSize);
+        if (!sqPoll && toSubmit > 0) refreshSqHead(); // keeps the cached SQ head exact (see flushSq)
+        return r;
+    }
+
+    /**
+     * io_uring_enter for the ring's own paths, which have passed checkOwner() (it catches a closed
+     * ring too) and re-read the SQ head themselves: no volatile read of {@code closed} here, whose
+     * acquire barrier would make C2 redo every segment check after it.
+     */
+    private long enter0(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         enterCalls++;
         flags |= enterFlags & EnterFlags.REGISTERED_RING;
         if (criticalSubmit && (flags & (EnterFlags.GETEVENTS | EnterFlags.SQ_WAIT)) == 0)
@@ -565,7 +578,7 @@ public final class Ring implements AutoCloseable {
     private long getEvents(int min) {
         long r;
         do {
-            r = enter(0, min, enterFlags | EnterFlags.GETEVENTS, 0, 0);
+            r = enter0(0, min, enterFlags | EnterFlags.GETEVENTS, 0, 0);
         } while (r == -Errno.EINTR);
         return r;
     }
