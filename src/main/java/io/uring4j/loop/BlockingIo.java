@@ -1,0 +1,134 @@
+package io.uring4j.loop;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Blocking file and socket calls for virtual threads, served by io_uring event loops.
+ *
+ * <p>The calling thread enqueues the operation and parks ({@link java.util.concurrent.locks.LockSupport#park})
+ * until its CQE arrives. A virtual thread unmounts from its carrier while parked: no carrier is
+ * pinned and the ForkJoinPool is not asked for a compensating thread (which
+ * {@link java.nio.channels.FileChannel} file reads do), and no platform thread is used apart from
+ * the loops. Platform threads may call it too.
+ *
+ * <p>Failures throw {@link io.uring4j.ErrnoException} with the errno name. An interrupt cancels
+ * the operation (ASYNC_CANCEL) and throws {@link java.io.InterruptedIOException} with the
+ * interrupt status kept — once the kernel has given the buffer back. The segments are used in
+ * place and must be native.
+ */
+public final class BlockingIo {
+    private final EventLoopGroup loops;
+
+    public BlockingIo(EventLoopGroup loops) {
+        this.loops = Objects.requireNonNull(loops);
+    }
+
+    public static BlockingIo of(EventLoop loop) {
+        return new BlockingIo(EventLoopGroup.of(loop));
+    }
+
+    public static BlockingIo shared() {
+        return new BlockingIo(EventLoopGroup.shared());
+    }
+
+    public EventLoopGroup loops() { return loops; }
+
+    private EventLoop forPosition(int fd, long offset) {
+        return offset < 0 ? loops.forFd(fd) : loops.next();
+    }
+
+    /** Reads up to {@code buf.byteSize()} bytes at {@code offset} (-1: file position); 0 at end of file. */
+    public int read(int fd, MemorySegment buf, long offset) throws IOException {
+        return IoOp.read(fd, buf, offset).await(forPosition(fd, offset));
+    }
+
+    public int write(int fd, MemorySegment buf, long offset) throws IOException {
+        return IoOp.write(fd, buf, offset).await(forPosition(fd, offset));
+    }
+
+    /** Writes all of {@code buf} at {@code offset}, repeating after short writes. */
+    public void writeFully(int fd, MemorySegment buf, long offset) throws IOException {
+        long done = 0, size = buf.byteSize();
+        while (done < size) {
+            int n = write(fd, buf.asSlice(done), offset < 0 ? -1 : offset + done);
+            if (n == 0) throw new IOException("write made no progress at " + (offset + done) + " on fd " + fd);
+            done += n;
+        }
+    }
+
+    public int readFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) throws IOException {
+        return IoOp.readFixed(fd, buf, offset, bufIndex).await(loop);
+    }
+
+    public int writeFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) throws IOException {
+        return IoOp.writeFixed(fd, buf, offset, bufIndex).await(loop);
+    }
+
+    public long readv(int fd, long offset, MemorySegment... buffers) throws IOException {
+        return IoOp.vector(false, fd, offset, buffers).await(forPosition(fd, offset));
+    }
+
+    public long writev(int fd, long offset, MemorySegment... buffers) throws IOException {
+        return IoOp.vector(true, fd, offset, buffers).await(forPosition(fd, offset));
+    }
+
+    public void fsync(int fd, boolean dataOnly) throws IOException {
+        IoOp.fsync(fd, dataOnly).await(loops.forFd(fd));
+    }
+
+    /** openat(AT_FDCWD, path, flags | O_CLOEXEC, mode); the new descriptor. */
+    public int open(Path path, int flags, int mode) throws IOException {
+        return IoOp.openat(path.toString(), flags, mode).await(loops.next());
+    }
+
+    public void close(int fd) throws IOException {
+        IoOp.close(fd).await(loops.forFd(fd));
+    }
+
+    public FileStat stat(Path path) throws IOException {
+        IoOp<FileStat> op = IoOp.statx(-1, path.toString(), io.uring4j.ring.Statx.STATX_BASIC_STATS);
+        op.await(loops.next());
+        return op.statResult();
+    }
+
+    public FileStat stat(int fd) throws IOException {
+        IoOp<FileStat> op = IoOp.statx(fd, null, io.uring4j.ring.Statx.STATX_BASIC_STATS);
+        op.await(loops.forFd(fd));
+        return op.statResult();
+    }
+
+    public int socket(int domain, int type, int protocol) throws IOException {
+        return IoOp.socket(domain, type, protocol).await(loops.next());
+    }
+
+    public int accept(int fd) throws IOException {
+        return IoOp.accept(fd).await(loops.forFd(fd));
+    }
+
+    public void connect(int fd, InetSocketAddress address) throws IOException {
+        IoOp.connect(fd, address).await(loops.forFd(fd));
+    }
+
+    public int send(int fd, MemorySegment buf, int msgFlags) throws IOException {
+        return IoOp.send(fd, buf, msgFlags).await(loops.forFd(fd));
+    }
+
+    public int recv(int fd, MemorySegment buf, int msgFlags) throws IOException {
+        return IoOp.recv(fd, buf, msgFlags).await(loops.forFd(fd));
+    }
+
+    /** As {@link #recv}, throwing {@link java.nio.channels.InterruptedByTimeoutException} after {@code timeout}. */
+    public int recv(int fd, MemorySegment buf, int msgFlags, Duration timeout) throws IOException {
+        return IoOp.recv(fd, buf, msgFlags).within(timeout).await(loops.forFd(fd));
+    }
+
+    /** Parks for {@code delay} on a ring TIMEOUT. */
+    public void sleep(Duration delay) throws IOException {
+        IoOp.timeout(delay).await(loops.next());
+    }
+}
