@@ -623,7 +623,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Returns true if every in-flight operation was given back by the kernel. */
     private boolean shutdown() {
         long deadline = System.nanoTime() + closeTimeoutNanos;
-        long lastCancel = Long.MIN_VALUE;
+        long lastCancel = 0;
+        boolean cancelled = false;
         while (true) {
             Op<?> op;
             while ((op = poll()) != null) op.abort(new ErrnoException(Errno.ECANCELED, "io_uring", op.describe(),
@@ -631,7 +632,8 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (queuedInflight + rawPending == 0 && !wakeArmed) return true;
             long now = System.nanoTime();
             if (now - deadline >= 0) break;
-            if (now - lastCancel > 50_000_000L) {
+            if (!cancelled || now - lastCancel > 50_000_000L) {
+                cancelled = true;
                 // ANY|ALL: every request on the ring, whatever its user_data (kernel 5.19+)
                 sqeWithSpace(1).prepCancel(0, CancelFlags.ANY | CancelFlags.ALL).userData(UD_IGNORE);
                 lastCancel = now;
