@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks against FileChannel, fio and C baselines, measured in one run.",
         subcommands = {
                 // one line per bench subcommand
+                VthreadsBenchCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
