@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Demos of each capability (echo server, lazy file paging, write tracking, ...).",
         subcommands = {
                 // one line per demo subcommand
+                EchoDemoCommand.class,
         })
 final class DemoCommand implements Runnable {
     @CommandLine.Spec

@@ -74,6 +74,9 @@ public final class Ring implements AutoCloseable {
     private int enterFd;
     private int enterFlags;
 
+    /** io_uring_enter calls made (package-private: tests prove SQPOLL submits without entering). */
+    long enterCalls;
+
     private volatile Thread owner;
     private volatile boolean closed;
     private Runnable closeHook;
@@ -346,12 +349,68 @@ public final class Ring implements AutoCloseable {
         return submitAndWait(waitNr, timeoutNanos, 0);
     }
 
+    // ---------------------------------------------------------------- registered waits (issue 4)
+    // The whole of Ring's part in registered wait arguments: two calls that take a WaitSlot (the
+    // slot knows its offset, flags and fallback) and the generic EXT_ARG wait they are built on.
+    // Region registration, slot layout and the fallback live in io.uring4j.register.
+
+    /**
+     * Submits prepared SQEs and waits for {@code waitNr} completions with the parameters held in
+     * a registered wait slot (timeout, min-wait, signal mask): the kernel reads them from the
+     * region registered at setup instead of copying an argument on every call. Returns as
+     * {@link #submitAndWait(int, long, int)} does; {@code -EINTR} only when the slot sets a
+     * signal mask (that is what a mask is for), otherwise interrupted waits are retried.
+     *
+     * @throws IllegalArgumentException if the slot belongs to another ring
+     */
+    public int submitAndWait(int waitNr, io.uring4j.register.WaitSlot slot) {
+        return slot.await(this, waitNr, true);
+    }
+
+    /** As {@link #submitAndWait(int, io.uring4j.register.WaitSlot)}, without publishing prepared SQEs. */
+    public int waitCqes(int waitNr, io.uring4j.register.WaitSlot slot) {
+        return slot.await(this, waitNr, false);
+    }
+
+    /**
+     * The wait region registered for this ring ({@link RingBuilder#waitSlots(int)}).
+     *
+     * @throws IllegalStateException if the ring has none
+     */
+    public io.uring4j.register.WaitRegion waitRegion() {
+        return io.uring4j.register.WaitRegion.of(this);
+    }
+
+    /**
+     * Optionally publishes prepared SQEs, then io_uring_enter with GETEVENTS|EXT_ARG|{@code flags}
+     * and {@code arg}/{@code argSize} passed through: a pointer to io_uring_getevents_arg, or with
+     * IORING_ENTER_EXT_ARG_REG a byte offset into the registered wait region. Handles the SQPOLL
+     * wake-up like the other submit calls. Returns the CQEs ready, or {@code -errno}.
+     * The building block of {@link io.uring4j.register.WaitSlot}; most callers want the slot calls.
+     */
+    public int submitAndWaitExtArg(int waitNr, boolean submit, int flags, long arg, long argSize, boolean retryEintr) {
+        checkOwner();
+        int submitted = submit ? flushSq() : 0;
+        flags |= enterFlags | EnterFlags.GETEVENTS | EnterFlags.EXT_ARG;
+        if (sqPoll && submitted > 0) {
+            VarHandle.fullFence(); // see class comment
+            if ((sqFlags() & RingFlags.SQ_NEED_WAKEUP) != 0) flags |= EnterFlags.SQ_WAKEUP;
+        }
+        long r;
+        do {
+            r = enter(sqPoll ? 0 : submitted, waitNr, flags, arg, argSize);
+        } while (r == -Errno.EINTR && retryEintr);
+        return r < 0 ? (int) r : cqReady();
+    }
+    // ---------------------------------------------------------------- end of registered waits
+
     /**
      * io_uring_enter exactly as given; the building block for the registered-wait path and for
      * tests that show what the kernel does with arguments the library never produces.
      */
     public long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         checkOpen();
+        enterCalls++;
         flags |= enterFlags & EnterFlags.REGISTERED_RING;
         if (criticalSubmit && (flags & (EnterFlags.GETEVENTS | EnterFlags.SQ_WAIT)) == 0)
             return Sys.syscallNonBlocking(errno, SyscallNumbers.IO_URING_ENTER, enterFd, toSubmit, minComplete, flags, arg, argSize);

@@ -57,7 +57,20 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = Native.libc("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 = Native.libc("epoll_create1", Native.ints(1));
+    private static final MethodHandle POSIX_SPAWN = Native.libc("posix_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle POLL = Native.libc("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // Deliberately NOT critical: it may touch userfaultfd-registered memory, and a thread that
+    // faults must be in native state so safepoints can proceed without it (see io.uring4j.uffd).
+    private static final MethodHandle MEMCPY = Native.libc("memcpy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle MEMSET = Native.libc("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = Native.libc("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SCHED_SETAFFINITY = Native.libc("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    /** vDSO, never blocks: critical, so reading a clock costs no thread-state transition. */
+    private static final MethodHandle CLOCK_GETTIME = Native.libc("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
 
     // mmap(2)
     public static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2;
@@ -77,6 +90,8 @@ public final class Sys {
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, IPPROTO_TCP = 6, TCP_NODELAY = 1;
     public static final int POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10;
     public static final long PAGE_SIZE = pageSize();
+    // clock_gettime(2) clock ids (the ones io_uring accepts for IORING_REGISTER_CLOCK)
+    public static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
 
     private static long pageSize() {
         // sysconf would need another handle; every Linux/x86_64 and the common aarch64 configs use 4 KiB,
@@ -392,7 +407,104 @@ public final class Sys {
         }
     }
 
+    public static int epollCreate1(int flags) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) EPOLL_CREATE1.invokeExact(e, flags), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /**
+     * posix_spawn(3) of {@code path} with {@code argv} (argv[0] included) and an empty environment;
+     * returns the child's pid or {@code -errno}. Unlike ProcessBuilder, the JDK does not know the
+     * child, so its reaper thread never waits for it: the caller must (e.g. an io_uring WAITID).
+     */
+    public static int posixSpawn(String path, String... argv) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment pid = a.allocate(JAVA_INT);
+            MemorySegment args = a.allocate(ADDRESS, argv.length + 1);
+            for (int i = 0; i < argv.length; i++) args.setAtIndex(ADDRESS, i, a.allocateFrom(argv[i]));
+            args.setAtIndex(ADDRESS, argv.length, MemorySegment.NULL);
+            MemorySegment env = a.allocate(ADDRESS);
+            env.set(ADDRESS, 0, MemorySegment.NULL);
+            MemorySegment e = Native.errnoBuffer();
+            // posix_spawn returns the error number itself instead of setting errno
+            int r = (int) POSIX_SPAWN.invokeExact(e, pid, a.allocateFrom(path), MemorySegment.NULL, MemorySegment.NULL, args, env);
+            return r != 0 ? -r : pid.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
     public static int gettid() {
         return (int) syscall(SyscallNumbers.GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * libc memcpy between raw addresses, called as a normal (non-critical) downcall: a page fault
+     * it takes on userfaultfd-registered memory is waited out in native thread state.
+     */
+    public static void memcpy(long dst, long src, long n) {
+        try {
+            long ignored = (long) MEMCPY.invokeExact(Native.errnoBuffer(), dst, src, n);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /** libc memset on a raw address, non-critical for the same reason as {@link #memcpy}. */
+    public static void memset(long dst, int value, long n) {
+        try {
+            long ignored = (long) MEMSET.invokeExact(Native.errnoBuffer(), dst, value, n);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /** userfaultfd(2); flags are O_CLOEXEC, O_NONBLOCK and {@link Uffd#UFFD_USER_MODE_ONLY}. */
+    public static int userfaultfd(int flags) {
+        return (int) syscall(SyscallNumbers.USERFAULTFD, flags, 0, 0, 0, 0, 0);
+    }
+
+    /** memfd_create(2): an anonymous shmem file. */
+    public static int memfdCreate(String name, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) syscall(SyscallNumbers.MEMFD_CREATE, a.allocateFrom(name).address(), flags, 0, 0, 0, 0);
+        }
+    }
+
+    /** sched_setaffinity(2) of the calling thread (tid 0) to one CPU. */
+    public static int pinCurrentThread(int cpu) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(128);
+            mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            MemorySegment e = Native.errnoBuffer();
+            return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, 128L, mask), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    public static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+
+    public static int fallocate(int fd, int mode, long offset, long len) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) FALLOCATE.invokeExact(e, fd, mode, offset, len), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /** clock_gettime(2) into {@code ts} ({@code struct timespec}, 16 bytes on 64-bit); 0 or {@code -errno}. */
+    public static int clockGettime(int clockId, MemorySegment ts) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) CLOCK_GETTIME.invokeExact(e, clockId, ts), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
     }
 }

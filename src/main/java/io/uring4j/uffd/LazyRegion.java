@@ -1,0 +1,277 @@
+package io.uring4j.uffd;
+
+import io.uring4j.ErrnoException;
+import io.uring4j.sys.Errno;
+import io.uring4j.sys.Sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * Memory whose pages are filled on first touch by a {@link FaultHandlingService}, with accessors
+ * that are safe inside a JVM.
+ *
+ * <h2>The rule these accessors enforce</h2>
+ * A plain {@link MemorySegment} access to a page that is not there yet blocks the thread in the
+ * kernel while the JVM counts it as running Java code; if a safepoint (any GC) begins meanwhile,
+ * the JVM waits for that thread forever and the handler thread, stopped at the safepoint on its
+ * way back from read(2), never resolves the fault. So every accessor here first checks a
+ * residency bitmap; a page not known to be resident is brought in through native code —
+ * {@code madvise(MADV_POPULATE_READ/WRITE)} as a normal downcall, during which the thread is in
+ * native state and safepoints proceed without it — and only then read directly. Pages known
+ * resident are read directly at full speed. {@link #resident} hands out a slice for direct use
+ * after populating it. The raw mapping is never exposed.
+ *
+ * <p>With a USER_MODE_ONLY uffd (no privilege), kernel-mode accesses such as madvise populate fail
+ * with EFAULT, so missing pages are touched by a libc memcpy downcall instead.
+ *
+ * <p>A page that cannot be supplied (source error, or closing after the drain timeout) makes the
+ * access throw {@link PageUnavailableException}; it never reads as zeros. After {@link #close}
+ * every accessor throws {@link IllegalStateException}.
+ */
+public final class LazyRegion extends ManagedRegion implements AutoCloseable {
+    private static final ThreadLocal<MemorySegment> TOUCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8));
+
+    private final PageSource source;                      // MISSING regions
+    private final FaultHandlingService.MinorHook hook;    // MINOR regions
+    private final MemorySegment backing;                  // MINOR regions: the unregistered view
+
+    private LazyRegion(FaultHandlingService s, Arena a, MemorySegment seg, PageSource source,
+                       FaultHandlingService.MinorHook hook, MemorySegment backing) {
+        super(s, a, seg);
+        this.source = source;
+        this.hook = hook;
+        this.backing = backing;
+    }
+
+    static LazyRegion missing(FaultHandlingService s, Arena a, MemorySegment seg, PageSource source) {
+        return new LazyRegion(s, a, seg, source, null, null);
+    }
+
+    static LazyRegion minor(FaultHandlingService s, Arena a, MemorySegment view, MemorySegment backing,
+                            FaultHandlingService.MinorHook hook) {
+        return new LazyRegion(s, a, view, null, hook, backing);
+    }
+
+    public long byteSize() { return size; }
+
+    // ------------------------------------------------------------ accessors
+
+    public byte getByte(long offset) {
+        Objects.checkFromIndexSize(offset, 1, size);
+        if (!isResidentPage(offset >>> PAGE_SHIFT)) fault(offset, 1, false);
+        return segment.get(JAVA_BYTE, offset);
+    }
+
+    public short getShort(long offset) {
+        ensure(offset, 2, false);
+        return segment.get(JAVA_SHORT_UNALIGNED, offset);
+    }
+
+    public int getInt(long offset) {
+        ensure(offset, 4, false);
+        return segment.get(JAVA_INT_UNALIGNED, offset);
+    }
+
+    public long getLong(long offset) {
+        ensure(offset, 8, false);
+        return segment.get(JAVA_LONG_UNALIGNED, offset);
+    }
+
+    public double getDouble(long offset) {
+        ensure(offset, 8, false);
+        return segment.get(JAVA_DOUBLE_UNALIGNED, offset);
+    }
+
+    public void setByte(long offset, byte v) {
+        ensure(offset, 1, true);
+        segment.set(JAVA_BYTE, offset, v);
+    }
+
+    public void setInt(long offset, int v) {
+        ensure(offset, 4, true);
+        segment.set(JAVA_INT_UNALIGNED, offset, v);
+    }
+
+    public void setLong(long offset, long v) {
+        ensure(offset, 8, true);
+        segment.set(JAVA_LONG_UNALIGNED, offset, v);
+    }
+
+    /** Copies {@code dst.byteSize()} bytes from {@code offset} into {@code dst} (any segment, heap included). */
+    public void copyTo(long offset, MemorySegment dst) {
+        long len = dst.byteSize();
+        ensure(offset, len, false);
+        MemorySegment.copy(segment, offset, dst, 0, len);
+    }
+
+    /** Copies all of {@code src} to {@code offset}. */
+    public void copyFrom(MemorySegment src, long offset) {
+        long len = src.byteSize();
+        ensure(offset, len, true);
+        MemorySegment.copy(src, 0, segment, offset, len);
+    }
+
+    /**
+     * Populates [offset, offset+len) and returns that slice for direct access. Safe as long as this
+     * region is open: pages, once present, stay (the region never discards them).
+     */
+    public MemorySegment resident(long offset, long len) {
+        ensure(offset, len, false);
+        return segment.asSlice(offset, len);
+    }
+
+    /** Brings [offset, offset+len) in now (read faults); throws if a page cannot be supplied. */
+    public void populate(long offset, long len) {
+        ensure(offset, len, false);
+    }
+
+    public boolean isResident(long offset) {
+        Objects.checkIndex(offset, size);
+        return isResidentPage(offset >>> PAGE_SHIFT);
+    }
+
+    private void ensure(long offset, long len, boolean write) {
+        Objects.checkFromIndexSize(offset, len, size);
+        if (len == 0) return;
+        long first = offset >>> PAGE_SHIFT, last = (offset + len - 1) >>> PAGE_SHIFT;
+        for (long p = first; p <= last; p++) {
+            if (!isResidentPage(p)) {
+                fault(p << PAGE_SHIFT, offset + len - (p << PAGE_SHIFT), write);
+                return;
+            }
+        }
+    }
+
+    /** The slow path: fault [offset, offset+len) in from native state. */
+    private void fault(long offset, long len, boolean write) {
+        enter();
+        try {
+            long start = offset & -PAGE, end = FaultHandlingService.roundUp(offset + len);
+            if (!service.isUserModeOnly()) {
+                int r;
+                do {
+                    r = Sys.madvise(base + start, end - start, write ? Sys.MADV_POPULATE_WRITE : Sys.MADV_POPULATE_READ);
+                } while (r == -Errno.EINTR);
+                if (r < 0) throw unavailable(start, r);
+            } else {
+                long scratch = TOUCH.get().address();
+                for (long p = start; p < end; p += PAGE) if (!isResidentPage(p >>> PAGE_SHIFT)) Sys.memcpy(scratch, base + p, 1);
+                if (anyFailed(start, end - start)) throw unavailable(start, -Errno.EFAULT);
+            }
+            markResident(start, end - start);
+        } finally {
+            exit();
+        }
+    }
+
+    private PageUnavailableException unavailable(long offset, int r) {
+        String why = r == -Errno.EHWPOISON || r == -Errno.EFAULT
+                ? (failing ? "the region was closed before the page arrived" : "the page source failed for it")
+                : "madvise(MADV_POPULATE) failed";
+        Throwable cause = service.lastError();
+        PageUnavailableException e = new PageUnavailableException(offset, new ErrnoException(r, "madvise", "populate"), why);
+        if (cause != null && r != -Errno.ENOMEM) e.addSuppressed(cause);
+        return e;
+    }
+
+    // ------------------------------------------------------------ handler side
+
+    @Override
+    void resolve(FaultHandlingService.Handler h, long address, long flags) {
+        long pageOff = (address - base) & -PAGE;
+        long chunk = service.chunkBytes;
+        long cs = pageOff - pageOff % chunk, len = Math.min(chunk, size - cs);
+        if (hook != null) {
+            resolveMinor(h, pageOff, cs, len);
+            return;
+        }
+        if (source.isZero()) {
+            h.zero(this, cs, len);
+            return;
+        }
+        try {
+            source.read(cs, h.staging.asSlice(0, len));
+        } catch (Exception e) {
+            h.counters().lastError = e;
+            if (len == PAGE || !retrySinglePage(h, pageOff)) service.failRange(this, pageOff, PAGE);
+            return;
+        }
+        if (h.copy(this, cs, len, 0) && service.prefetchChunks > 0) h.prefetch(this, cs + len);
+    }
+
+    private boolean retrySinglePage(FaultHandlingService.Handler h, long pageOff) {
+        try {
+            source.read(pageOff, h.staging.asSlice(0, PAGE));
+        } catch (Exception e) {
+            return false;
+        }
+        return h.copy(this, pageOff, PAGE, 0);
+    }
+
+    void fill(long offset, MemorySegment dst) throws IOException {
+        source.read(offset, dst);
+    }
+
+    /**
+     * MINOR: let the hook see each page of the chunk in the unregistered view, then CONTINUE them.
+     * Pages already mapped (EEXIST) are skipped; a page missing from the page cache (CONTINUE
+     * fails) is skipped unless it is the faulting one, which then fails.
+     */
+    private void resolveMinor(FaultHandlingService.Handler h, long pageOff, long cs, long len) {
+        var c = h.counters();
+        boolean woke = false;
+        for (long p = cs; p < cs + len; ) {
+            if (isResidentPage(p >>> PAGE_SHIFT) && p != pageOff) { p += PAGE; continue; }
+            try {
+                hook.beforeMap(p, backing.asSlice(p, PAGE));
+            } catch (Exception e) {
+                c.lastError = e;
+                if (p == pageOff) { service.failRange(this, p, PAGE); woke = true; }
+                p += PAGE;
+                continue;
+            }
+            long r = service.uffd.continueAt(base + p, PAGE, 0);
+            c.ioctls.increment();
+            if (r > 0) {
+                c.bytesContinued.add(r);
+                markResident(p, r);
+                if (p == pageOff) woke = true;
+            } else if (r == -Errno.EEXIST) {
+                c.pagesExisting.increment();
+                markResident(p, PAGE);
+            } else if (p == pageOff) {
+                c.lastError = new ErrnoException((int) r, "ioctl", "UFFDIO_CONTINUE");
+                service.failRange(this, p, PAGE);
+                woke = true;
+            }
+            p += PAGE;
+        }
+        if (!woke) service.uffd.wakeAt(base + pageOff, PAGE);
+    }
+
+    @Override
+    void closeResources() {
+        if (source != null) {
+            try {
+                source.close();
+            } catch (Exception ignored) {
+                // the region is gone either way
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LazyRegion[size=" + size + ", resident=" + residentPages() + " pages, "
+                + (hook != null ? "minor" : String.valueOf(source)) + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,69 @@
+package io.uring4j.register;
+
+import io.uring4j.ring.Cqe;
+import io.uring4j.ring.Ring;
+import io.uring4j.sys.Sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared bits of the registered-wait tests (not a test class itself). */
+final class RegWaitTestSupport {
+    private RegWaitTestSupport() {}
+
+    static final long MS = 1_000_000L;
+    /** Upper slack for a timed wait on a shared 2-core machine. */
+    static final long SLACK = 500 * MS;
+
+    /** A pipe: [0] read end, [1] write end. */
+    static int[] pipe() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(8);
+            assertEquals(0, Sys.pipe2(fds, 0));
+            return new int[] {fds.get(JAVA_INT, 0), fds.get(JAVA_INT, 4)};
+        }
+    }
+
+    static void closeAll(int... fds) {
+        for (int fd : fds) Sys.close(fd);
+    }
+
+    /** Writes one byte to {@code fd} from another thread after {@code delayMs}. */
+    static Thread writeLater(int fd, long delayMs) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment b = a.allocate(1);
+                b.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 42);
+                Sys.write(fd, b, 1);
+            }
+        }, "pipe-writer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void assertElapsedAtLeast(long elapsedNs, long wantNs, String what) {
+        assertTrue(elapsedNs >= wantNs, what + ": returned after " + elapsedNs / 1000 + " us, asked " + wantNs / 1000 + " us");
+        assertTrue(elapsedNs < wantNs + SLACK, what + ": returned after " + elapsedNs / 1000 + " us, asked " + wantNs / 1000
+                + " us (slack " + SLACK / MS + " ms)");
+    }
+
+    /** Reaps one CQE and returns its user data, checking its result. */
+    static long reap(Ring ring, int expectRes) {
+        Cqe c = ring.peekCqe();
+        assertTrue(c != null, "a CQE must be ready");
+        long ud = c.userData();
+        assertEquals(expectRes, c.res(), "CQE res for user_data " + ud);
+        ring.cqeSeen();
+        return ud;
+    }
+}
