@@ -1,5 +1,7 @@
 package io.uring4j.loop;
 
+import io.uring4j.register.FixedBuffers;
+
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -65,13 +67,22 @@ public final class AsyncIo {
         return on(forPosition(fd, offset), IoOp.write(fd, buf, offset));
     }
 
-    /** READ_FIXED from registered buffer {@code bufIndex}; {@code buf} must lie inside that buffer. */
-    public CompletableFuture<Integer> readFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) {
-        return on(loop, IoOp.readFixed(fd, buf, offset, bufIndex));
+    /**
+     * READ_FIXED into {@code buf}, which must lie inside registered buffer {@code bufIndex} of
+     * {@code bufs} (see {@link EventLoop#registerBuffers}); runs on the loop whose ring holds them.
+     */
+    public CompletableFuture<Integer> readFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        return on(loopOf(bufs), IoOp.readFixed(fd, buf, offset, bufs, bufIndex));
     }
 
-    public CompletableFuture<Integer> writeFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) {
-        return on(loop, IoOp.writeFixed(fd, buf, offset, bufIndex));
+    /** WRITE_FIXED of {@code buf}, inside registered buffer {@code bufIndex} of {@code bufs}. */
+    public CompletableFuture<Integer> writeFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        return on(loopOf(bufs), IoOp.writeFixed(fd, buf, offset, bufs, bufIndex));
+    }
+
+    EventLoop loopOf(FixedBuffers bufs) {
+        for (EventLoop l : loops.loops()) if (l.owns(bufs.ring())) return l;
+        throw new IllegalArgumentException("these fixed buffers are registered with a ring of no loop in this group");
     }
 
     /** Scatter read (READV) into {@code buffers} in order; the total byte count. */

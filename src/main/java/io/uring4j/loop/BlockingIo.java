@@ -1,5 +1,7 @@
 package io.uring4j.loop;
 
+import io.uring4j.register.FixedBuffers;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -61,12 +63,13 @@ public final class BlockingIo {
         }
     }
 
-    public int readFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) throws IOException {
-        return IoOp.readFixed(fd, buf, offset, bufIndex).await(loop);
+    /** READ_FIXED into {@code buf}, inside registered buffer {@code bufIndex} of {@code bufs}. */
+    public int readFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) throws IOException {
+        return IoOp.readFixed(fd, buf, offset, bufs, bufIndex).await(new AsyncIo(loops).loopOf(bufs));
     }
 
-    public int writeFixed(EventLoop loop, int fd, MemorySegment buf, long offset, int bufIndex) throws IOException {
-        return IoOp.writeFixed(fd, buf, offset, bufIndex).await(loop);
+    public int writeFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) throws IOException {
+        return IoOp.writeFixed(fd, buf, offset, bufs, bufIndex).await(new AsyncIo(loops).loopOf(bufs));
     }
 
     public long readv(int fd, long offset, MemorySegment... buffers) throws IOException {

@@ -268,6 +268,49 @@ public final class EventLoop implements Executor, AutoCloseable {
         return sqe.userData(id);
     }
 
+    /** Loop thread only: ASYNC_CANCEL of the request(s) with user_data {@code id}; the cancel's own CQE is not reported. */
+    public void cancel(long id) {
+        checkLoopThread("cancel");
+        sqeWithSpace(1).prepCancel(id, CancelFlags.ALL).userData(UD_IGNORE);
+    }
+
+    /**
+     * Loop thread only: the ring itself, for registrations that must come from its issuer
+     * (buffer rings, fixed buffers). Do not submit or reap on it directly.
+     */
+    public Ring ring() {
+        checkLoopThread("ring");
+        return ring;
+    }
+
+    /** Runs {@code task} on the loop thread; the future completes with its result (on the loop thread). */
+    public <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Registers {@code buffers} as fixed buffers of this loop's ring (from the loop thread, as
+     * SINGLE_ISSUER requires); use them with {@link AsyncIo#readFixed} / {@link BlockingIo#readFixed}.
+     * They are unregistered when the loop closes.
+     */
+    public CompletableFuture<io.uring4j.register.FixedBuffers> registerBuffers(MemorySegment... buffers) {
+        MemorySegment[] copy = buffers.clone();
+        return submit(() -> io.uring4j.register.FixedBuffers.register(ring, copy));
+    }
+
+    /** Whether {@code r} is this loop's ring (fixed buffers name the ring they are registered with). */
+    boolean owns(Ring r) {
+        return r == ring;
+    }
+
     private void checkLoopThread(String what) {
         if (Thread.currentThread() != thread)
             throw new IllegalStateException(what + "() must be called on loop thread '" + name + "', not '"

@@ -1,7 +1,7 @@
 package io.uring4j.loop;
 
+import io.uring4j.register.FixedBuffers;
 import io.uring4j.ring.Iovecs;
-import io.uring4j.ring.Opcode;
 import io.uring4j.ring.SockAddr;
 import io.uring4j.ring.SqeFlags;
 import io.uring4j.ring.Sqe;
@@ -65,15 +65,20 @@ final class IoOp<T> extends Op<T> {
         return rw(Kind.WRITE, fd, checkBuf(buf, "write buffer"), offset);
     }
 
-    static IoOp<Integer> readFixed(int fd, MemorySegment buf, long offset, int bufIndex) {
-        IoOp<Integer> op = rw(Kind.READ_FIXED, fd, checkBuf(buf, "fixed read buffer"), offset);
-        op.arg = checkIndex(bufIndex);
-        return op;
+    /** READ_FIXED into {@code buf}, a part of registered buffer {@code bufIndex} of {@code bufs} (checked here). */
+    static IoOp<Integer> readFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        return fixed(Kind.READ_FIXED, fd, buf, offset, bufs, bufIndex);
     }
 
-    static IoOp<Integer> writeFixed(int fd, MemorySegment buf, long offset, int bufIndex) {
-        IoOp<Integer> op = rw(Kind.WRITE_FIXED, fd, checkBuf(buf, "fixed write buffer"), offset);
-        op.arg = checkIndex(bufIndex);
+    static IoOp<Integer> writeFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        return fixed(Kind.WRITE_FIXED, fd, buf, offset, bufs, bufIndex);
+    }
+
+    private static IoOp<Integer> fixed(Kind k, int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        bufs.address(bufIndex, checkBuf(buf, "fixed buffer")); // index and range, before the kernel's EFAULT
+        IoOp<Integer> op = rw(k, fd, buf, offset);
+        op.arg = bufIndex;
+        op.keep = bufs;
         return op;
     }
 
@@ -217,11 +222,6 @@ final class IoOp<T> extends Op<T> {
         return offset;
     }
 
-    private static int checkIndex(int i) {
-        if (i < 0 || i > 0xffff) throw new IllegalArgumentException("bufIndex=" + i + " must be in 0..65535");
-        return i;
-    }
-
     private static long checkTimeout(Duration d) {
         if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeout=" + d + " must be > 0");
         return d.toNanos();
@@ -242,8 +242,8 @@ final class IoOp<T> extends Op<T> {
             case WRITE -> s.prepWrite(fd, buf, off);
             case READV -> s.prepReadv(fd, buf, arg, off);
             case WRITEV -> s.prepWritev(fd, buf, arg, off);
-            case READ_FIXED -> s.opcode(Opcode.READ_FIXED).fd(fd).addr(buf.address()).len((int) buf.byteSize()).off(off).bufIndex(arg);
-            case WRITE_FIXED -> s.opcode(Opcode.WRITE_FIXED).fd(fd).addr(buf.address()).len((int) buf.byteSize()).off(off).bufIndex(arg);
+            case READ_FIXED -> s.prepReadFixed(fd, buf, off, (FixedBuffers) keep, arg);
+            case WRITE_FIXED -> s.prepWriteFixed(fd, buf, off, (FixedBuffers) keep, arg);
             case FSYNC -> s.prepFsync(fd, flags);
             case OPENAT -> s.prepOpenat(fd, buf, flags, arg);
             case CLOSE -> s.prepClose(fd);
@@ -265,6 +265,7 @@ final class IoOp<T> extends Op<T> {
 
     @Override
     void onCqe(int res, int cqeFlags) {
+        if (kind == Kind.READ_FIXED || kind == Kind.WRITE_FIXED) ((FixedBuffers) keep).ioCompleted();
         if (waiter != null) {
             result = res;
             done = true; // volatile store publishes result

@@ -238,6 +238,28 @@ class AsyncIoTest {
     }
 
     @Test
+    void fixedBufferReadsAndWrites() throws Exception {
+        Path f = dir.resolve("fixed");
+        try (Arena a = Arena.ofShared()) {
+            MemorySegment b0 = a.allocate(8192, 4096), b1 = a.allocate(8192, 4096);
+            io.uring4j.register.FixedBuffers fb = loop.registerBuffers(b0, b1).get(5, TimeUnit.SECONDS);
+            int fd = get(io.open(f, Sys.O_RDWR | Sys.O_CREAT, 0600));
+            MemorySegment.copy(pattern(a, 4096, 11), 0, b0, 100, 4096);
+            assertEquals(4096, get(io.writeFixed(fd, b0.asSlice(100, 4096), 0, fb, 0)));
+            assertEquals(4096, get(io.readFixed(fd, b1.asSlice(0, 4096), 0, fb, 1)));
+            assertEquals(-1, b1.asSlice(0, 4096).mismatch(pattern(a, 4096, 11)));
+            assertEquals(4096, BlockingIo.of(loop).readFixed(fd, b1.asSlice(4096, 4096), 0, fb, 1));
+            assertEquals(-1, b1.asSlice(4096, 4096).mismatch(pattern(a, 4096, 11)));
+            assertEquals(0, fb.inFlight());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> io.readFixed(fd, b0.asSlice(0, 64), 0, fb, 1)); // b0 is not inside buffer 1
+            assertNotNull(e.getMessage());
+            assertEquals("EBADF", failure(io.readFixed(99999, b0.asSlice(0, 64), 0, fb, 0)).errnoName());
+            get(io.close(fd));
+        }
+    }
+
+    @Test
     void argumentsCheckedOnTheCallersThread() {
         MemorySegment heap = MemorySegment.ofArray(new byte[16]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> io.read(0, heap, 0));
