@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per demo subcommand
                 EchoDemoCommand.class,
+                HttpDemoCommand.class,
         })
 final class DemoCommand implements Runnable {
     @CommandLine.Spec
