@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per bench subcommand
                 VthreadsBenchCommand.class,
+                HttpBenchCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
