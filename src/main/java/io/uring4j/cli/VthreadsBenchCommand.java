@@ -104,6 +104,15 @@ final class VthreadsBenchCommand implements Callable<Integer> {
                 if (!json) System.out.printf(Locale.ROOT, "  (loop 0: %.1f ops per io_uring_enter, %d eventfd wake-ups)%n",
                         (double) (after.opsSubmitted() - before.opsSubmitted()) / Math.max(1, after.enterCalls() - before.enterCalls()),
                         after.wakeups() - before.wakeups());
+                BlockingIo fast = io.nowaitFirst();
+                results.add(run("uring4j nowaitFirst", blocks, arena -> {
+                    MemorySegment buf = arena.allocate(BLOCK, BLOCK);
+                    return block -> {
+                        int n = fast.read(fd, buf, block * BLOCK);
+                        if (n != BLOCK) throw new IOException("short read " + n);
+                        return buf.get(JAVA_LONG, 0);
+                    };
+                }));
             } finally {
                 Sys.close(fd);
             }
@@ -268,10 +277,10 @@ final class VthreadsBenchCommand implements Callable<Integer> {
     }
 
     private void print(List<Result> rs) {
-        Result u = rs.get(0), f = rs.get(1);
+        Result u = rs.get(0), n = rs.get(1), f = rs.get(2);
         if (!json) {
-            System.out.printf(Locale.ROOT, "uring4j/FileChannel throughput ratio: %.2f; carriers %d vs %d%n",
-                    u.opsPerSec() / f.opsPerSec(), u.carriers, f.carriers);
+            System.out.printf(Locale.ROOT, "throughput vs FileChannel: ring %.2f, nowaitFirst %.2f; carriers %d / %d / %d%n",
+                    u.opsPerSec() / f.opsPerSec(), n.opsPerSec() / f.opsPerSec(), u.carriers, n.carriers, f.carriers);
             return;
         }
         StringBuilder sb = new StringBuilder("{\"bench\":\"vthreads\",\"threads\":").append(threads)
@@ -285,7 +294,8 @@ final class VthreadsBenchCommand implements Callable<Integer> {
                             + "\"mibPerSec\":%.1f,\"cpuMicrosPerRead\":%.3f,\"carrierThreads\":%d,\"peakOsThreads\":%d,\"badBlocks\":%d}",
                     r.name, r.ops, r.seconds, r.opsPerSec(), r.mibPerSec(), r.cpuMicrosPerRead(), r.carriers, r.peakPlatformThreads, r.badBlocks));
         }
-        sb.append(String.format(Locale.ROOT, "],\"throughputRatio\":%.3f}", u.opsPerSec() / f.opsPerSec()));
+        sb.append(String.format(Locale.ROOT, "],\"ratioRingVsFileChannel\":%.3f,\"ratioNowaitFirstVsFileChannel\":%.3f}",
+                u.opsPerSec() / f.opsPerSec(), n.opsPerSec() / f.opsPerSec()));
         System.out.println(sb);
     }
 }

@@ -25,9 +25,25 @@ import java.util.Objects;
  */
 public final class BlockingIo {
     private final EventLoopGroup loops;
+    private final boolean nowaitFirst;
 
     public BlockingIo(EventLoopGroup loops) {
+        this(loops, false);
+    }
+
+    private BlockingIo(EventLoopGroup loops, boolean nowaitFirst) {
         this.loops = Objects.requireNonNull(loops);
+        this.nowaitFirst = nowaitFirst;
+    }
+
+    /**
+     * A variant whose positional reads first try {@code preadv2(RWF_NOWAIT)} on the calling thread:
+     * data in the page cache is copied at once (one system call that cannot wait for a device: no
+     * hand-off, no park); a read that would wait — or fails, or is only partly cached — goes through
+     * the ring as usual, so a virtual thread still never blocks its carrier on I/O.
+     */
+    public BlockingIo nowaitFirst() {
+        return new BlockingIo(loops, true);
     }
 
     public static BlockingIo of(EventLoop loop) {
@@ -46,6 +62,14 @@ public final class BlockingIo {
 
     /** Reads up to {@code buf.byteSize()} bytes at {@code offset} (-1: file position); 0 at end of file. */
     public int read(int fd, MemorySegment buf, long offset) throws IOException {
+        if (nowaitFirst) {
+            long n = NowaitRead.tryRead(fd, buf, offset);
+            if (n == buf.byteSize() || n == 0) return (int) n; // whole range cached, or end of file
+            if (n > 0) { // partly cached: the ring reads the rest, as io_uring itself would
+                int rest = IoOp.read(fd, buf.asSlice(n), offset + n).await(forPosition(fd, offset));
+                return (int) n + rest;
+            }
+        }
         return IoOp.read(fd, buf, offset).await(forPosition(fd, offset));
     }
 

@@ -168,6 +168,51 @@ class BlockingIoTest {
     }
 
     @Test
+    void nowaitFirstReadsCachedDataInPlaceAndFallsBackToTheRing() throws Exception {
+        BlockingIo fast = io.nowaitFirst();
+        Path f = dir.resolve("cached");
+        byte[] data = new byte[64 * 1024];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 7 + 1);
+        Files.write(f, data);
+        int fd = Sys.open(f.toString(), Sys.O_RDONLY | Sys.O_CLOEXEC, 0);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(4096);
+            long ops0 = loop.stats().opsSubmitted();
+            for (int i = 0; i < 16; i++) {
+                assertEquals(4096, fast.read(fd, buf, i * 4096L));
+                assertEquals(-1, buf.mismatch(MemorySegment.ofArray(data).asSlice(i * 4096L, 4096)));
+            }
+            assertEquals(ops0, loop.stats().opsSubmitted(), "page-cache hits never went to the ring");
+            // short at the end: the ring is asked for the rest (it could have been uncached) and says EOF
+            assertEquals(100, fast.read(fd, buf, data.length - 100L), "short read at the end");
+            assertEquals(0, fast.read(fd, buf, data.length), "EOF");
+            assertThrows(ErrnoException.class, () -> fast.read(99999, buf, 0), "errors come from the ring's answer");
+        } finally {
+            Sys.close(fd);
+        }
+        // a FIFO refuses preadv2 at an offset (ESPIPE): the read goes through the ring and waits for data
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        int p = Sys.open(fifo.toString(), Sys.O_RDWR | Sys.O_CLOEXEC, 0);
+        try (Arena a = Arena.ofShared()) {
+            MemorySegment in = a.allocate(8);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(30);
+                    io.write(p, a.allocateFrom("pipe"), 0);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertEquals(5, fast.read(p, in, 0));
+            assertEquals("pipe", in.getString(0));
+            writer.join();
+        } finally {
+            Sys.close(p);
+        }
+    }
+
+    @Test
     void interruptCancelsABlockedRecv() throws Exception {
         int[] l = Net.listen();
         int client = Net.tcpSocket();
