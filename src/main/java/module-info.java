@@ -7,6 +7,8 @@ module io.uring4j {
 
     exports io.uring4j;
     exports io.uring4j.ring;
+    exports io.uring4j.register;
+    exports io.uring4j.cmd;
 
     opens io.uring4j.cli to info.picocli;
 }

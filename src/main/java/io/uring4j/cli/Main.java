@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Pure-Java io_uring and userfaultfd: probe the kernel, benchmark, run demos.",
         subcommands = {
                 ProbeCommand.class,
+                BenchCommand.class,
+                DemoCommand.class,
                 // subcommands of later issues are listed here, one line each
         })
 public final class Main implements Runnable {

@@ -41,7 +41,7 @@ public final class Errno {
 
     /** The symbolic name of an errno value; accepts the negated form a CQE or raw syscall returns. */
     public static String name(int errno) {
-        int e = Math.abs(errno);
-        return e < NAMES.length && NAMES[e] != null ? NAMES[e] : "errno " + e;
+        int e = Math.abs(errno); // Integer.MIN_VALUE stays negative (e.g. a SEND_ZC usage notification's res)
+        return e >= 0 && e < NAMES.length && NAMES[e] != null ? NAMES[e] : "errno " + e;
     }
 }

@@ -57,6 +57,9 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = Native.libc("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 = Native.libc("epoll_create1", Native.ints(1));
+    private static final MethodHandle POSIX_SPAWN = Native.libc("posix_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle POLL = Native.libc("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     // Deliberately NOT critical: it may touch userfaultfd-registered memory, and a thread that
     // faults must be in native state so safepoints can proceed without it (see io.uring4j.uffd).
@@ -381,6 +384,37 @@ public final class Sys {
         MemorySegment e = Native.errnoBuffer();
         try {
             return ret((int) POLL.invokeExact(e, fds, n, timeoutMillis), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    public static int epollCreate1(int flags) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) EPOLL_CREATE1.invokeExact(e, flags), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /**
+     * posix_spawn(3) of {@code path} with {@code argv} (argv[0] included) and an empty environment;
+     * returns the child's pid or {@code -errno}. Unlike ProcessBuilder, the JDK does not know the
+     * child, so its reaper thread never waits for it: the caller must (e.g. an io_uring WAITID).
+     */
+    public static int posixSpawn(String path, String... argv) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment pid = a.allocate(JAVA_INT);
+            MemorySegment args = a.allocate(ADDRESS, argv.length + 1);
+            for (int i = 0; i < argv.length; i++) args.setAtIndex(ADDRESS, i, a.allocateFrom(argv[i]));
+            args.setAtIndex(ADDRESS, argv.length, MemorySegment.NULL);
+            MemorySegment env = a.allocate(ADDRESS);
+            env.set(ADDRESS, 0, MemorySegment.NULL);
+            MemorySegment e = Native.errnoBuffer();
+            // posix_spawn returns the error number itself instead of setting errno
+            int r = (int) POSIX_SPAWN.invokeExact(e, pid, a.allocateFrom(path), MemorySegment.NULL, MemorySegment.NULL, args, env);
+            return r != 0 ? -r : pid.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw fail(t);
         }

@@ -18,4 +18,5 @@ public final class SyscallNumbers {
     public static final long USERFAULTFD = AARCH64 ? 282 : 323;
     public static final long GETTID = AARCH64 ? 178 : 186;
     public static final long MEMFD_CREATE = AARCH64 ? 279 : 319;
+    public static final long STATX = AARCH64 ? 291 : 332;
 }

@@ -1,0 +1,541 @@
+package io.uring4j.ring;
+
+import io.uring4j.ErrnoException;
+import io.uring4j.FeatureUnavailableException;
+import io.uring4j.IoUringUnavailableException;
+import io.uring4j.sys.CqringOffsets;
+import io.uring4j.sys.Errno;
+import io.uring4j.sys.GeteventsArg;
+import io.uring4j.sys.IoUringCqe;
+import io.uring4j.sys.IoUringParams;
+import io.uring4j.sys.IoUringSqe;
+import io.uring4j.sys.KernelTimespec;
+import io.uring4j.sys.Native;
+import io.uring4j.sys.SqringOffsets;
+import io.uring4j.sys.Sys;
+import io.uring4j.sys.SyscallNumbers;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * An io_uring instance: the fd, its mapped submission and completion queues, and the protocol
+ * that moves entries through them.
+ *
+ * <h2>Threading</h2>
+ * A ring is single-issuer: one thread at a time prepares SQEs, submits, waits and reaps. The first
+ * thread to do so owns the ring; any other thread gets an {@link IllegalStateException} until the
+ * owner calls {@link #releaseOwnership()}. {@link #close()} may be called from any thread.
+ *
+ * <h2>Memory ordering</h2>
+ * The head/tail words are shared with the kernel (and, under SQPOLL, with a kernel thread running
+ * concurrently). The SQ tail is published with a release store so the kernel sees complete SQEs;
+ * the CQ tail is read with an acquire load so the CQE contents are visible; the CQ head is
+ * released so the kernel does not overwrite CQEs still being read. Under SQPOLL a full fence
+ * separates the tail store from the NEED_WAKEUP read, or the two can be reordered and the poller
+ * left asleep with work queued (liburing's io_uring_smp_mb in sq_ring_needs_enter).
+ *
+ * <h2>Results</h2>
+ * Hot-path calls return the kernel's result ({@code -errno} on failure, as liburing does); cold
+ * paths (setup, register) throw {@link ErrnoException}.
+ */
+public final class Ring implements AutoCloseable {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    static final long OFF_SQ_RING = 0, OFF_CQ_RING = 0x8000000L, OFF_SQES = 0x10000000L;
+    private static final int SIGSET_SIZE = 8; // _NSIG / 8 on Linux
+
+    private final Arena arena = Arena.ofShared();
+    private final int fd;
+    private final int setupFlags;
+    private final int features;
+    private final int sqEntries, cqEntries;
+    private final int sqMask, cqMask;
+    private final int sqeShift, cqeShift;
+    private final boolean sqPoll, ioPoll, criticalSubmit;
+
+    private final MemorySegment sqRing, cqRing, sqes;
+    private final long sqHead, sqTail, sqFlags, sqDropped;
+    private final long cqHead, cqTail, cqOverflow, cqFlags, cqes;
+
+    private final MemorySegment errno;
+    private final MemorySegment extArg, extTs;
+    private final Sqe sqe;
+    private final Cqe cqe;
+
+    /** Local copies: the SQE tail not yet published, and the CQ head we own. */
+    private int sqeTail, sqeHead;
+    private int localCqHead;
+
+    /** fd or registered index given to io_uring_enter, and the flag that says which. */
+    private int enterFd;
+    private int enterFlags;
+
+    /** io_uring_enter calls made (package-private: tests prove SQPOLL submits without entering). */
+    long enterCalls;
+
+    private volatile Thread owner;
+    private volatile boolean closed;
+    private Runnable closeHook;
+
+    public static RingBuilder builder() { return new RingBuilder(); }
+
+    /** A ring with default options and {@code entries} SQ entries. */
+    public static Ring open(int entries) throws ErrnoException { return builder().entries(entries).build(); }
+
+    Ring(RingBuilder b) throws ErrnoException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment p = tmp.allocate(IoUringParams.LAYOUT);
+            int flags = b.effectiveFlags();
+            long r = setup(p, b, flags);
+            if (r == -Errno.EINVAL && (flags & SetupFlags.NO_SQARRAY) != 0 && (b.flags & SetupFlags.NO_SQARRAY) == 0) {
+                flags &= ~SetupFlags.NO_SQARRAY; // kernel before 6.6: fall back to the SQ index array
+                r = setup(p, b, flags);
+            }
+            if (r == -Errno.ENOSYS || r == -Errno.EPERM) throw new IoUringUnavailableException((int) -r);
+            if (r < 0) throw new ErrnoException((int) -r, "io_uring_setup", "entries=" + b.entries + " flags=" + SetupFlags.names(flags));
+            this.fd = (int) r;
+            this.enterFd = fd;
+            this.setupFlags = flags;
+            this.features = p.get(JAVA_INT, IoUringParams.FEATURES);
+            this.sqEntries = p.get(JAVA_INT, IoUringParams.SQ_ENTRIES);
+            this.cqEntries = p.get(JAVA_INT, IoUringParams.CQ_ENTRIES);
+            this.sqPoll = (flags & SetupFlags.SQPOLL) != 0;
+            this.ioPoll = (flags & SetupFlags.IOPOLL) != 0;
+            this.criticalSubmit = b.criticalSubmit;
+            this.sqeShift = (flags & SetupFlags.SQE128) != 0 ? 7 : 6;
+            this.cqeShift = (flags & SetupFlags.CQE32) != 0 ? 5 : 4;
+            long so = IoUringParams.SQ_OFF, co = IoUringParams.CQ_OFF;
+            int sqArray = p.get(JAVA_INT, so + SqringOffsets.ARRAY);
+            int cqesOff = p.get(JAVA_INT, co + CqringOffsets.CQES);
+            long sqSize = (flags & SetupFlags.NO_SQARRAY) != 0
+                    ? p.get(JAVA_INT, so + SqringOffsets.DROPPED) + 4L
+                    : sqArray + 4L * sqEntries;
+            long cqSize = cqesOff + ((long) cqEntries << cqeShift);
+            try {
+                if ((features & Feature.SINGLE_MMAP.bit()) != 0) {
+                    long size = Math.max(sqSize, cqSize);
+                    sqRing = cqRing = map(size, OFF_SQ_RING);
+                } else {
+                    sqRing = map(sqSize, OFF_SQ_RING);
+                    cqRing = map(cqSize, OFF_CQ_RING);
+                }
+                sqes = map((long) sqEntries << sqeShift, OFF_SQES);
+            } catch (ErrnoException e) {
+                arena.close();
+                Sys.close(fd);
+                throw e;
+            }
+            sqHead = p.get(JAVA_INT, so + SqringOffsets.HEAD);
+            sqTail = p.get(JAVA_INT, so + SqringOffsets.TAIL);
+            sqFlags = p.get(JAVA_INT, so + SqringOffsets.FLAGS);
+            sqDropped = p.get(JAVA_INT, so + SqringOffsets.DROPPED);
+            sqMask = sqRing.get(JAVA_INT, p.get(JAVA_INT, so + SqringOffsets.RING_MASK));
+            cqHead = p.get(JAVA_INT, co + CqringOffsets.HEAD);
+            cqTail = p.get(JAVA_INT, co + CqringOffsets.TAIL);
+            cqOverflow = p.get(JAVA_INT, co + CqringOffsets.OVERFLOW);
+            cqFlags = p.get(JAVA_INT, co + CqringOffsets.FLAGS);
+            cqes = cqesOff;
+            cqMask = cqRing.get(JAVA_INT, p.get(JAVA_INT, co + CqringOffsets.RING_MASK));
+            if ((flags & SetupFlags.NO_SQARRAY) == 0) {
+                // An identity index array, written once: SQE slot i is always submitted as entry i.
+                for (int i = 0; i < sqEntries; i++) sqRing.set(JAVA_INT, sqArray + 4L * i, i);
+            }
+            sqeTail = sqeHead = (int) INT.getAcquire(sqRing, sqTail);
+            localCqHead = (int) INT.getAcquire(cqRing, cqHead);
+        }
+        errno = Native.newErrnoBuffer(arena);
+        extArg = arena.allocate(GeteventsArg.LAYOUT);
+        extTs = arena.allocate(KernelTimespec.LAYOUT);
+        sqe = new Sqe(sqes, (setupFlags & SetupFlags.SQE128) != 0);
+        cqe = new Cqe(cqRing, (setupFlags & SetupFlags.CQE32) != 0);
+    }
+
+    private static long setup(MemorySegment p, RingBuilder b, int flags) {
+        p.fill((byte) 0);
+        p.set(JAVA_INT, IoUringParams.FLAGS, flags);
+        if ((flags & SetupFlags.CQSIZE) != 0) p.set(JAVA_INT, IoUringParams.CQ_ENTRIES, b.cqEntries);
+        if ((flags & SetupFlags.SQ_AFF) != 0) p.set(JAVA_INT, IoUringParams.SQ_THREAD_CPU, b.sqThreadCpu);
+        if ((flags & SetupFlags.SQPOLL) != 0) p.set(JAVA_INT, IoUringParams.SQ_THREAD_IDLE, b.sqThreadIdleMillis);
+        if ((flags & SetupFlags.ATTACH_WQ) != 0) p.set(JAVA_INT, IoUringParams.WQ_FD, b.attachWqFd);
+        return Sys.syscall(SyscallNumbers.IO_URING_SETUP, b.entries, p.address(), 0, 0, 0, 0);
+    }
+
+    private MemorySegment map(long size, long offset) throws ErrnoException {
+        long addr = Sys.mmap(0, size, Sys.PROT_READ | Sys.PROT_WRITE, Sys.MAP_SHARED | Sys.MAP_POPULATE, fd, offset);
+        if (addr < 0) throw new ErrnoException((int) -addr, "mmap", "io_uring ring at offset 0x" + Long.toHexString(offset));
+        return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> Sys.munmap(addr, size));
+    }
+
+    // ---------------------------------------------------------------- facts
+
+    public int fd() { return fd; }
+
+    /** The IORING_SETUP_* flags the ring was created with (including NO_SQARRAY if the kernel took it). */
+    public int setupFlags() { return setupFlags; }
+
+    public int features() { return features; }
+
+    public boolean hasFeature(Feature f) { return f.in(features); }
+
+    public int sqEntries() { return sqEntries; }
+
+    public int cqEntries() { return cqEntries; }
+
+    /** The arena that owns this ring's mappings; closed with the ring. */
+    public Arena arena() { return arena; }
+
+    public boolean isClosed() { return closed; }
+
+    // ---------------------------------------------------------------- ownership
+
+    private void checkOwner() {
+        Thread t = Thread.currentThread();
+        if (owner != t) claim(t);
+    }
+
+    private void claim(Thread t) {
+        checkOpen();
+        synchronized (this) {
+            if (owner == null) owner = t;
+            else if (owner != t)
+                throw new IllegalStateException("ring fd " + fd + " is owned by thread '" + owner.getName()
+                        + "'; a ring is single-issuer: call releaseOwnership() on the owner first");
+        }
+    }
+
+    /** Lets another thread become the issuer; call from the owning thread. */
+    public synchronized void releaseOwnership() {
+        if (owner != null && owner != Thread.currentThread())
+            throw new IllegalStateException("only the owning thread '" + owner.getName() + "' can release the ring");
+        owner = null;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("ring fd " + fd + " is closed");
+    }
+
+    // ---------------------------------------------------------------- submission queue
+
+    /**
+     * The next free SQE, zeroed, or {@code null} when the submission queue is full (submit to
+     * make room). The returned object is a view reused by the next call: finish preparing it first.
+     */
+    public Sqe nextSqe() {
+        checkOwner();
+        int tail = sqeTail;
+        int head = sqPoll ? (int) INT.getAcquire(sqRing, sqHead) : (int) INT.get(sqRing, sqHead);
+        if (tail - head >= sqEntries) return null;
+        sqeTail = tail + 1;
+        return sqe.reset((long) (tail & sqMask) << sqeShift);
+    }
+
+    /** As {@link #nextSqe()}, but a full queue is an exception naming the size. */
+    public Sqe sqe() {
+        Sqe s = nextSqe();
+        if (s == null)
+            throw new IllegalStateException("submission queue full: " + sqEntries + " entries prepared and not yet "
+                    + "consumed by the kernel; call submit() first");
+        return s;
+    }
+
+    /** SQEs prepared and not yet consumed by the kernel. */
+    public int sqReady() {
+        return sqeTail - (int) INT.getAcquire(sqRing, sqHead);
+    }
+
+    /** Free SQE slots. */
+    public int sqSpace() {
+        return sqEntries - sqReady();
+    }
+
+    /** SQEs the kernel refused as invalid (SQ dropped counter). */
+    public int sqDropped() {
+        return (int) INT.getAcquire(sqRing, sqDropped);
+    }
+
+    /** The SQ ring's flags word (NEED_WAKEUP, CQ_OVERFLOW, TASKRUN). */
+    public int sqFlags() {
+        return (int) INT.getOpaque(sqRing, sqFlags);
+    }
+
+    private int flushSq() {
+        int tail = sqeTail;
+        if (sqeHead != tail) {
+            sqeHead = tail;
+            INT.setRelease(sqRing, sqTail, tail);
+        }
+        return tail - (int) INT.getAcquire(sqRing, sqHead);
+    }
+
+    private boolean cqNeedsFlush() {
+        return (sqFlags() & (RingFlags.SQ_CQ_OVERFLOW | RingFlags.SQ_TASKRUN)) != 0;
+    }
+
+    /** Submits prepared SQEs; returns how many the kernel consumed, or {@code -errno}. */
+    public int submit() {
+        return submitAndWait(0);
+    }
+
+    /**
+     * Submits prepared SQEs and waits until at least {@code waitNr} completions are ready.
+     * Returns the number of SQEs submitted, or {@code -errno}. EINTR is retried.
+     */
+    public int submitAndWait(int waitNr) {
+        checkOwner();
+        int submitted = flushSq();
+        int flags = enterFlags;
+        boolean enter = waitNr > 0 || ioPoll;
+        if (submitted > 0) {
+            if (!sqPoll) enter = true;
+            else {
+                VarHandle.fullFence(); // see class comment: tail store must be visible before reading NEED_WAKEUP
+                if ((sqFlags() & RingFlags.SQ_NEED_WAKEUP) != 0) {
+                    flags |= EnterFlags.SQ_WAKEUP;
+                    enter = true;
+                }
+            }
+        }
+        if (waitNr > 0 || ioPoll || cqNeedsFlush()) {
+            flags |= EnterFlags.GETEVENTS;
+            enter = true;
+        }
+        if (!enter) return submitted;
+        int toSubmit = sqPoll ? 0 : submitted;
+        long r;
+        do {
+            r = enter(toSubmit, waitNr, flags, 0, 0);
+        } while (r == -Errno.EINTR);
+        return sqPoll && r >= 0 ? submitted : (int) r;
+    }
+
+    /**
+     * Submits and waits for {@code waitNr} completions with a timeout (IORING_ENTER_EXT_ARG), and
+     * optionally a {@code minWaitUsec} after which the wait returns with whatever has arrived.
+     * Returns the number of CQEs ready, or {@code -ETIME} when the kernel reported the timeout
+     * (it only does when nothing was submitted in the same call), or another {@code -errno}.
+     */
+    public int submitAndWait(int waitNr, long timeoutNanos, int minWaitUsec) {
+        checkOwner();
+        if ((features & Feature.EXT_ARG.bit()) == 0)
+            throw new UnsupportedOperationException("timed waits require IORING_FEAT_EXT_ARG (kernel >= 5.11)");
+        if (timeoutNanos < 0) throw new IllegalArgumentException("timeoutNanos=" + timeoutNanos + " must be >= 0");
+        if (minWaitUsec < 0) throw new IllegalArgumentException("minWaitUsec=" + minWaitUsec + " must be >= 0");
+        int submitted = flushSq();
+        int flags = enterFlags | EnterFlags.GETEVENTS | EnterFlags.EXT_ARG;
+        if (sqPoll && submitted > 0) {
+            VarHandle.fullFence();
+            if ((sqFlags() & RingFlags.SQ_NEED_WAKEUP) != 0) flags |= EnterFlags.SQ_WAKEUP;
+        }
+        extTs.set(JAVA_LONG, KernelTimespec.TV_SEC, timeoutNanos / 1_000_000_000L);
+        extTs.set(JAVA_LONG, KernelTimespec.TV_NSEC, timeoutNanos % 1_000_000_000L);
+        extArg.set(JAVA_LONG, GeteventsArg.SIGMASK, 0);
+        extArg.set(JAVA_INT, GeteventsArg.SIGMASK_SZ, SIGSET_SIZE);
+        extArg.set(JAVA_INT, GeteventsArg.MIN_WAIT_USEC, minWaitUsec);
+        extArg.set(JAVA_LONG, GeteventsArg.TS, extTs.address());
+        long r;
+        do {
+            r = enter(sqPoll ? 0 : submitted, waitNr, flags, extArg.address(), GeteventsArg.SIZE);
+        } while (r == -Errno.EINTR);
+        if (r < 0) return (int) r;
+        return cqReady();
+    }
+
+    /** Waits (no submission) for {@code waitNr} completions with a timeout; see {@link #submitAndWait(int, long, int)}. */
+    public int waitCqes(int waitNr, long timeoutNanos) {
+        return submitAndWait(waitNr, timeoutNanos, 0);
+    }
+
+    /**
+     * io_uring_enter exactly as given; the building block for the registered-wait path and for
+     * tests that show what the kernel does with arguments the library never produces.
+     */
+    public long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        checkOpen();
+        enterCalls++;
+        flags |= enterFlags & EnterFlags.REGISTERED_RING;
+        if (criticalSubmit && (flags & (EnterFlags.GETEVENTS | EnterFlags.SQ_WAIT)) == 0)
+            return Sys.syscallNonBlocking(errno, SyscallNumbers.IO_URING_ENTER, enterFd, toSubmit, minComplete, flags, arg, argSize);
+        return Sys.syscall(errno, SyscallNumbers.IO_URING_ENTER, enterFd, toSubmit, minComplete, flags, arg, argSize);
+    }
+
+    /**
+     * Makes later io_uring_enter calls use a registered ring index (IORING_ENTER_REGISTERED_RING),
+     * which saves the fd lookup on every enter; {@code index < 0} switches back to the plain fd.
+     */
+    public void useRegisteredRingIndex(int index) {
+        if (index < 0) {
+            enterFd = fd;
+            enterFlags &= ~EnterFlags.REGISTERED_RING;
+        } else {
+            enterFd = index;
+            enterFlags |= EnterFlags.REGISTERED_RING;
+        }
+    }
+
+    // ---------------------------------------------------------------- completion queue
+
+    /** Completions ready to be reaped. */
+    public int cqReady() {
+        return (int) INT.getAcquire(cqRing, cqTail) - localCqHead;
+    }
+
+    /** The kernel's count of completions lost to overflow (stays 0 with FEAT_NODROP). */
+    public int cqOverflowCount() {
+        return (int) INT.getAcquire(cqRing, cqOverflow);
+    }
+
+    /** The CQ ring's flags word (IORING_CQ_EVENTFD_DISABLED). */
+    public int cqFlags() {
+        return (int) INT.getOpaque(cqRing, cqFlags);
+    }
+
+    public void cqFlags(int flags) {
+        INT.setRelease(cqRing, cqFlags, flags);
+    }
+
+    /**
+     * The oldest unreaped completion, or {@code null}. The view stays valid until
+     * {@link #cqeSeen()} / {@link #cqAdvance(int)}; it is reused by the next peek.
+     */
+    public Cqe peekCqe() {
+        checkOwner();
+        int head = localCqHead;
+        if ((int) INT.getAcquire(cqRing, cqTail) == head) {
+            if (!cqNeedsFlush()) return null;
+            getEvents(0);
+            if ((int) INT.getAcquire(cqRing, cqTail) == head) return null;
+        }
+        return cqe.at(cqes + ((long) (head & cqMask) << cqeShift));
+    }
+
+    /** The oldest completion, waiting for one if none is ready; {@code null} only if the wait failed. */
+    public Cqe waitCqe() {
+        Cqe c;
+        while ((c = peekCqe()) == null) {
+            long r = getEvents(1);
+            if (r < 0) return null;
+        }
+        return c;
+    }
+
+    private long getEvents(int min) {
+        long r;
+        do {
+            r = enter(0, min, enterFlags | EnterFlags.GETEVENTS, 0, 0);
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
+    /** Marks the CQE returned by {@link #peekCqe()} as consumed. */
+    public void cqeSeen() {
+        cqAdvance(1);
+    }
+
+    /** Marks {@code n} completions consumed, letting the kernel reuse their slots. */
+    public void cqAdvance(int n) {
+        checkOwner();
+        localCqHead += n;
+        INT.setRelease(cqRing, cqHead, localCqHead);
+    }
+
+    /**
+     * Hands every ready completion to {@code handler} in order and consumes them; returns how many.
+     * The CQ head is published once, after the batch (or when the handler throws).
+     */
+    public int forEachCqe(CqeHandler handler) {
+        checkOwner();
+        int start = localCqHead, head = start;
+        int tail = (int) INT.getAcquire(cqRing, cqTail);
+        if (head == tail && cqNeedsFlush()) {
+            getEvents(0);
+            tail = (int) INT.getAcquire(cqRing, cqTail);
+        }
+        try {
+            while (head != tail) {
+                handler.handle(cqe.at(cqes + ((long) (head & cqMask) << cqeShift)));
+                head++;
+            }
+        } finally {
+            if (head != start) {
+                localCqHead = head;
+                INT.setRelease(cqRing, cqHead, head);
+            }
+        }
+        return head - start;
+    }
+
+    // ---------------------------------------------------------------- register / enable / probe
+
+    /**
+     * io_uring_register(2): the single entry point for every registration. Returns the kernel's
+     * non-negative result or throws with the opcode's name and the errno.
+     */
+    public int register(int opcode, MemorySegment arg, int nrArgs) throws ErrnoException {
+        long r = registerRaw(opcode, arg == null ? 0 : arg.address(), nrArgs);
+        if (r < 0) throw new ErrnoException((int) -r, "io_uring_register", RegisterOp.name(opcode));
+        return (int) r;
+    }
+
+    /** io_uring_register exactly as given, returning {@code -errno}; EINTR is retried. */
+    public long registerRaw(int opcode, long arg, int nrArgs) {
+        checkOpen();
+        long r;
+        do {
+            // the thread's own errno buffer: registration may come from any thread
+            r = Sys.syscall(SyscallNumbers.IO_URING_REGISTER, fd, opcode, arg, nrArgs, 0, 0);
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
+    /** Enables a ring created with {@link RingBuilder#disabled()} (IORING_REGISTER_ENABLE_RINGS). */
+    public void enable() throws ErrnoException {
+        register(RegisterOp.ENABLE_RINGS, null, 0);
+    }
+
+    /** Which operations this kernel supports (IORING_REGISTER_PROBE). */
+    public ProbeResult probe() throws ErrnoException {
+        return ProbeResult.of(this);
+    }
+
+    /** Throws {@link FeatureUnavailableException} unless the kernel supports {@code op}. */
+    public void requireOp(Opcode op, String sinceKernel) throws ErrnoException {
+        if (!probe().supports(op))
+            throw new FeatureUnavailableException("IORING_OP_" + op.name(), sinceKernel, Errno.EINVAL, "io_uring_register");
+    }
+
+    /** Runs {@code hook} when the ring closes, before the fd is closed (used by registrations that own memory). */
+    public synchronized void onClose(Runnable hook) {
+        Runnable prev = closeHook;
+        closeHook = prev == null ? hook : () -> { hook.run(); prev.run(); };
+    }
+
+    /**
+     * Closes the ring: unmaps the queues and closes the fd. Idempotent. The kernel cancels and
+     * reaps whatever is still in flight; memory registered with the ring is released by the
+     * registration objects' hooks after the fd is gone.
+     */
+    @Override
+    public void close() {
+        Runnable hook;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            hook = closeHook;
+        }
+        try {
+            arena.close();
+        } finally {
+            Sys.close(fd);
+            if (hook != null) hook.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Ring[fd=" + fd + ", sq=" + sqEntries + ", cq=" + cqEntries + ", flags=" + SetupFlags.names(setupFlags) + "]";
+    }
+}
