@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against FileChannel, fio and C baselines, measured in one run.",
         subcommands = {
+                UffdBenchCommand.class,
                 // one line per bench subcommand
         })
 final class BenchCommand implements Runnable {

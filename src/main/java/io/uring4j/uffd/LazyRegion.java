@@ -222,40 +222,49 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
     }
 
     /**
-     * MINOR: let the hook see each page of the chunk in the unregistered view, then CONTINUE them.
-     * Pages already mapped (EEXIST) are skipped; a page missing from the page cache (CONTINUE
-     * fails) is skipped unless it is the faulting one, which then fails.
+     * MINOR: let the hook see each page of the chunk not yet mapped here (in the unregistered
+     * view), then CONTINUE the chunk, as few ioctls as the kernel allows: a partial result
+     * continues after the bytes done, EEXIST (already mapped) skips a page, any other failure
+     * skips a page too unless it is the faulting one, which is then failed rather than left
+     * waiting.
      */
     private void resolveMinor(FaultHandlingService.Handler h, long pageOff, long cs, long len) {
         var c = h.counters();
-        boolean woke = false;
-        for (long p = cs; p < cs + len; ) {
-            if (isResidentPage(p >>> PAGE_SHIFT) && p != pageOff) { p += PAGE; continue; }
+        for (long p = cs; p < cs + len; p += PAGE) {
+            if (isResidentPage(p >>> PAGE_SHIFT) && p != pageOff) continue;
             try {
                 hook.beforeMap(p, backing.asSlice(p, PAGE));
             } catch (Exception e) {
                 c.lastError = e;
-                if (p == pageOff) { service.failRange(this, p, PAGE); woke = true; }
-                p += PAGE;
-                continue;
+                if (p == pageOff) {
+                    service.failRange(this, p, PAGE);
+                    return;
+                }
             }
-            long r = service.uffd.continueAt(base + p, PAGE, 0);
+        }
+        boolean faultingDone = false;
+        for (long p = cs; p < cs + len; ) {
+            long r = service.uffd.continueAt(base + p, cs + len - p, 0);
             c.ioctls.increment();
             if (r > 0) {
                 c.bytesContinued.add(r);
                 markResident(p, r);
-                if (p == pageOff) woke = true;
-            } else if (r == -Errno.EEXIST) {
-                c.pagesExisting.increment();
-                markResident(p, PAGE);
-            } else if (p == pageOff) {
-                c.lastError = new ErrnoException((int) r, "ioctl", "UFFDIO_CONTINUE");
-                service.failRange(this, p, PAGE);
-                woke = true;
+                if (pageOff >= p && pageOff < p + r) faultingDone = true;
+                p += r;
+            } else {
+                if (r == -Errno.EEXIST) {
+                    c.pagesExisting.increment();
+                    markResident(p, PAGE);
+                } else if (p == pageOff) {
+                    c.lastError = new ErrnoException((int) r, "ioctl", "UFFDIO_CONTINUE");
+                    service.failRange(this, p, PAGE);
+                    return;
+                }
+                p += PAGE;
             }
-            p += PAGE;
         }
-        if (!woke) service.uffd.wakeAt(base + pageOff, PAGE);
+        // EEXIST on the faulting page: mapped by someone else, perhaps without waking; wake it here
+        if (!faultingDone) service.uffd.wakeAt(base + pageOff, PAGE);
     }
 
     @Override
