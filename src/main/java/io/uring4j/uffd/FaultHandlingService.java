@@ -551,7 +551,13 @@ public final class FaultHandlingService implements AutoCloseable {
         for (ManagedRegion r : regions) r.close();
         stopHandlers();
         uffd.close();
-        arena.close();
+        if (liveHandlers.get() == 0) {
+            arena.close();
+        } else {
+            // a handler stuck in its page source still uses its buffers: leave them to the GC-less
+            // shared arena rather than free memory under it
+            counters.lastError = new IllegalStateException(liveHandlers.get() + " handler thread(s) did not stop");
+        }
     }
 
     /**
@@ -563,8 +569,12 @@ public final class FaultHandlingService implements AutoCloseable {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (liveHandlers.get() > 0 && System.nanoTime() < deadline) {
             int before = liveHandlers.get();
-            Thread t = Thread.ofPlatform().daemon().name("uffd-stop").start(
-                    () -> Sys.madvise(sentinel.address(), PAGE, Sys.MADV_POPULATE_READ));
+            // a user-mode read (libc memcpy): a USER_MODE_ONLY uffd refuses kernel-mode faults such as madvise populate
+            Thread t = Thread.ofPlatform().daemon().name("uffd-stop").start(() -> {
+                try (Arena tmp = Arena.ofConfined()) {
+                    Sys.memcpy(tmp.allocate(8).address(), sentinel.address(), 1);
+                }
+            });
             try {
                 t.join(2000);
                 long until = System.nanoTime() + 1_000_000_000L;
