@@ -28,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 @Command(name = "uffd", mixinStandardHelpOptions = true,
         description = "userfaultfd: faults/s and MB/s for 4 KiB faults and with fault-around.")
 final class UffdBenchCommand implements Callable<Integer> {
-    @Option(names = "--size-mib", description = "Region size per run in MiB (default ${DEFAULT-VALUE}).", defaultValue = "128")
+    @Option(names = "--size-mib", description = "Region size per run in MiB (default ${DEFAULT-VALUE}).", defaultValue = "256")
     long sizeMib;
 
     @Option(names = "--fault-around-kib", description = "Fault-around chunk in KiB (default ${DEFAULT-VALUE}).", defaultValue = "256")
@@ -51,6 +51,15 @@ final class UffdBenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeat", description = "Runs per configuration; the best is reported (default ${DEFAULT-VALUE}).", defaultValue = "3")
     int repeat;
+
+    @Option(names = "--access", description = "populate: one madvise(MADV_POPULATE_READ) per thread over its slice "
+            + "(kernel faults page after page); per-page: LazyRegion.getByte on every page, each a separate "
+            + "madvise downcall, as an application touching pages one by one (default ${DEFAULT-VALUE}).",
+            defaultValue = "populate")
+    String access;
+
+    @Option(names = "--no-c-baseline", description = "Skip the C peer (compiled with cc when one is installed).")
+    boolean noC;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -87,12 +96,15 @@ final class UffdBenchCommand implements Callable<Integer> {
         out.put("faulting_threads", threads);
         out.put("handler_threads", handlers);
         out.put("pinned", pin);
+        out.put("access", perPage() ? "per-page" : "populate");
         out.put("fault_around_bytes", chunk);
         out.put("faults_per_sec_4k", round(small.faultsPerSec()));
         out.put("mb_per_sec_4k", round(small.mbPerSec()));
         out.put("faults_per_sec_fault_around", round(around.faultsPerSec()));
         out.put("mb_per_sec_fault_around", round(around.mbPerSec()));
         out.put("runs", Map.of("4k", detail(small), "fault_around", detail(around)));
+        Object c = noC ? "skipped (--no-c-baseline)" : cBaseline(size, chunk);
+        out.put("c_baseline", c);
         if (json) {
             System.out.println(Json.write(out));
         } else {
@@ -101,8 +113,74 @@ final class UffdBenchCommand implements Callable<Integer> {
             System.out.printf("  %-22s %12s %10s %10s %10s%n", "", "faults/s", "MB/s", "p50 ns", "p99 ns");
             line("4 KiB per fault", small);
             line(faultAroundKib + " KiB fault-around", around);
+            if (c instanceof Map<?, ?> m) {
+                System.out.printf("  C peer (blocking read + COPY, populate, 1:1 threads):%n");
+                System.out.printf("  %-22s %12s %10s%n", "4 KiB per fault", m.get("faults_per_sec_4k"), m.get("mb_per_sec_4k"));
+                System.out.printf("  %-22s %12s %10s%n", faultAroundKib + " KiB fault-around",
+                        m.get("faults_per_sec_fault_around"), m.get("mb_per_sec_fault_around"));
+            } else {
+                System.out.println("  C peer: " + c);
+            }
         }
         return 0;
+    }
+
+    /**
+     * The same measurement from C (resources/io/uring4j/cli/uffd_baseline.c), compiled here with cc:
+     * the best of {@code repeat} runs for 4 KiB and for fault-around, or the reason it is missing.
+     */
+    private Object cBaseline(long size, long chunk) {
+        java.nio.file.Path dir = null;
+        try {
+            String cc = java.util.stream.Stream.of("cc", "gcc", "clang")
+                    .filter(n -> java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                            .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, n))))
+                    .findFirst().orElse(null);
+            if (cc == null) return "unavailable: no C compiler on PATH (apt-get install gcc)";
+            dir = java.nio.file.Files.createTempDirectory("uring4j-uffd-c");
+            java.nio.file.Path src = dir.resolve("uffd_baseline.c"), bin = dir.resolve("uffd_baseline");
+            try (var in = UffdBenchCommand.class.getResourceAsStream("uffd_baseline.c")) {
+                if (in == null) return "unavailable: uffd_baseline.c missing from the jar";
+                java.nio.file.Files.copy(in, src);
+            }
+            Process p = new ProcessBuilder(cc, "-O2", "-pthread", "-o", bin.toString(), src.toString())
+                    .redirectErrorStream(true).start();
+            String ccOut = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) return "unavailable: cc failed: " + ccOut.trim();
+            Map<String, Object> m = new LinkedHashMap<>();
+            double[] small = bestC(bin, size, Sys.PAGE_SIZE), around = bestC(bin, size, chunk);
+            m.put("faults_per_sec_4k", round(small[0]));
+            m.put("mb_per_sec_4k", round(small[1]));
+            m.put("faults_per_sec_fault_around", round(around[0]));
+            m.put("mb_per_sec_fault_around", round(around[1]));
+            m.put("pinned", pin);
+            return m;
+        } catch (Exception e) {
+            return "unavailable: " + e;
+        } finally {
+            if (dir != null) {
+                try (var files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+                    java.nio.file.Files.deleteIfExists(dir);
+                } catch (Exception ignored) {
+                    // a temp dir left behind is harmless
+                }
+            }
+        }
+    }
+
+    private double[] bestC(java.nio.file.Path bin, long size, long chunk) throws Exception {
+        double[] best = {0, 0};
+        for (int i = 0; i < Math.max(1, repeat); i++) {
+            Process p = new ProcessBuilder(bin.toString(), Long.toString(size), Long.toString(chunk), pin ? "1" : "0")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) throw new IllegalStateException("C peer failed: " + out);
+            double fps = Double.parseDouble(out.replaceAll(".*\"faults_per_sec\":([0-9.]+).*", "$1"));
+            double mbs = Double.parseDouble(out.replaceAll(".*\"mb_per_sec\":([0-9.]+).*", "$1"));
+            if (fps > best[0]) best = new double[] {fps, mbs};
+        }
+        return best;
     }
 
     private static void line(String name, Run r) {
@@ -123,7 +201,15 @@ final class UffdBenchCommand implements Callable<Integer> {
     }
 
     private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
+        return v >= 100 ? Math.round(v * 10) / 10.0 : Math.round(v * 10000) / 10000.0;
+    }
+
+    private boolean perPage() {
+        return switch (access) {
+            case "populate" -> false;
+            case "per-page" -> true;
+            default -> throw new IllegalArgumentException("--access " + access + ": expected populate or per-page");
+        };
     }
 
     private Run best(FaultHandlingService.Delivery d, long size, long chunk) throws Exception {
@@ -155,7 +241,11 @@ final class UffdBenchCommand implements Callable<Integer> {
                 ts.add(Thread.ofPlatform().start(() -> {
                     if (pin) Sys.pinCurrentThread(0);
                     try {
-                        r.populate(from, slice);
+                        if (perPage()) {
+                            for (long off = from; off < from + slice; off += Sys.PAGE_SIZE) r.getByte(off);
+                        } else {
+                            r.populate(from, slice);
+                        }
                     } catch (Throwable e) {
                         err[0] = e;
                     }

@@ -33,11 +33,16 @@ class UffdCliTest {
     @Test
     void benchUffdJsonHasAFieldForEachMode() {
         for (String d : new String[] {"blocking-read", "poll", "io-uring"}) {
-            CliCapture c = CliCapture.run("bench", "uffd", "--size-mib", "8", "--repeat", "1", "--delivery", d, "--json");
+            CliCapture c = CliCapture.run("bench", "uffd", "--size-mib", "8", "--repeat", "1", "--delivery", d, "--json",
+                    d.equals("poll") ? "--access=per-page" : "--no-c-baseline");
             assertEquals(0, c.exitCode, c.out);
             for (String f : new String[] {"faults_per_sec_4k", "mb_per_sec_4k", "faults_per_sec_fault_around", "mb_per_sec_fault_around"})
                 assertTrue(c.out.contains("\"" + f + "\":"), f + " missing: " + c.out);
             assertTrue(c.out.contains("\"faults\":2048"), "8 MiB of 4 KiB faults: " + c.out);
+            if (d.equals("poll")) {
+                assertTrue(c.out.contains("\"access\":\"per-page\""), c.out);
+                assertTrue(c.out.contains("\"c_baseline\":{\"faults_per_sec_4k\":"), "C peer compiled and ran: " + c.out);
+            }
         }
     }
 }
