@@ -42,4 +42,24 @@ class MinorFaultServiceTest {
             Sys.close(fd);
         }
     }
+
+    @Test
+    void aFailingHookFailsTheAccessInsteadOfExposingRawPages() throws Exception {
+        int fd = Mem.memfd(8 * P);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment plain = Mem.shared(arena, fd, 8 * P);
+            for (long off = 0; off < 8 * P; off += 8) plain.set(JAVA_LONG, off, off ^ KEY);
+            try (var svc = FaultHandlingService.builder().faultAround(P).build();
+                 LazyRegion r = svc.mapMinor(fd, 8 * P, (off, page) -> {
+                     if (off == 2 * P) throw new java.io.IOException("no key for page 2");
+                     for (long i = 0; i < P; i += 8) page.set(JAVA_LONG, i, page.get(JAVA_LONG, i) ^ KEY);
+                 })) {
+                assertEquals(P, r.getLong(P));
+                assertThrows(PageUnavailableException.class, () -> r.getLong(2 * P), "poisoned, never the still-encrypted bytes");
+                assertEquals(3 * P, r.getLong(3 * P));
+            }
+        } finally {
+            Sys.close(fd);
+        }
+    }
 }
