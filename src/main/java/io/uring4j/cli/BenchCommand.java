@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 UffdBenchCommand.class,
                 // one line per bench subcommand
+                WaitBenchCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

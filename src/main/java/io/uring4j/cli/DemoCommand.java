@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 UffdDemoCommands.WriteTracking.class,
                 UffdDemoCommands.Minor.class,
                 // one line per demo subcommand
+                EchoDemoCommand.class,
         })
 final class DemoCommand implements Runnable {
     @CommandLine.Spec

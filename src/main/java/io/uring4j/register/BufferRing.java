@@ -78,7 +78,7 @@ public final class BufferRing implements AutoCloseable {
     private final int[] posOfBid, posInSlot;
     private final int[] bidInSlot;
     private int tail;
-    private int held;
+    private int held, inKernel;
     private boolean closed;
 
     private BufferRing(Builder b) throws ErrnoException {
@@ -187,11 +187,7 @@ public final class BufferRing implements AutoCloseable {
     public int heldCount() { return held; }
 
     /** Buffers currently published to the kernel (including partly consumed ones in incremental mode). */
-    public int inKernelCount() {
-        int n = 0;
-        for (byte s : state) if ((s & IN_KERNEL) != 0) n++;
-        return n;
-    }
+    public int inKernelCount() { return inKernel; }
 
     public boolean isHeld(int bid) { checkBid(bid); return (state[bid] & HELD) != 0; }
 
@@ -256,9 +252,11 @@ public final class BufferRing implements AutoCloseable {
             if ((s & HELD) != 0) v.extendTo(start + res); // previous piece still held: the view covers both
             else v.set(start, res);
             state[bid] = (byte) ((kernelKeeps ? IN_KERNEL : 0) | HELD);
+            if (!kernelKeeps) inKernel--;
         } else {
             v.set(0, res);
             state[bid] = HELD;
+            inKernel--;
         }
         if ((s & HELD) == 0) held++;
         return v;
@@ -296,6 +294,7 @@ public final class BufferRing implements AutoCloseable {
             v.set(0, Math.min(bufferSize, res - k * bufferSize));
             state[bid] = HELD;
             held++;
+            inKernel--;
             out[k] = v;
         }
         return n;
@@ -335,6 +334,7 @@ public final class BufferRing implements AutoCloseable {
         bidInSlot[slot] = bid;
         if (incremental) consumed[bid] = 0;
         state[bid] = IN_KERNEL;
+        inKernel++;
     }
 
     private void publish() {

@@ -275,7 +275,10 @@ public final class Ring implements AutoCloseable {
         return (sqFlags() & (RingFlags.SQ_CQ_OVERFLOW | RingFlags.SQ_TASKRUN)) != 0;
     }
 
-    /** Submits prepared SQEs; returns how many the kernel consumed, or {@code -errno}. */
+    /**
+     * Submits prepared SQEs; returns how many the kernel consumed (under SQPOLL: how many this call
+     * handed to the polling thread), or {@code -errno}.
+     */
     public int submit() {
         return submitAndWait(0);
     }
@@ -286,6 +289,10 @@ public final class Ring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr) {
         checkOwner();
+        // Under SQPOLL the poller may consume entries before flushSq() reads the head back, so the
+        // pending count can be 0 although this call handed SQEs over (liburing returns that pending
+        // count; we return what this call published, the number a caller can reason about).
+        int published = sqeTail - sqeHead;
         int submitted = flushSq();
         int flags = enterFlags;
         boolean enter = waitNr > 0 || ioPoll;
@@ -303,13 +310,13 @@ public final class Ring implements AutoCloseable {
             flags |= EnterFlags.GETEVENTS;
             enter = true;
         }
-        if (!enter) return submitted;
+        if (!enter) return sqPoll ? published : submitted;
         int toSubmit = sqPoll ? 0 : submitted;
         long r;
         do {
             r = enter(toSubmit, waitNr, flags, 0, 0);
         } while (r == -Errno.EINTR);
-        return sqPoll && r >= 0 ? submitted : (int) r;
+        return sqPoll && r >= 0 ? published : (int) r;
     }
 
     /**
@@ -348,6 +355,61 @@ public final class Ring implements AutoCloseable {
     public int waitCqes(int waitNr, long timeoutNanos) {
         return submitAndWait(waitNr, timeoutNanos, 0);
     }
+
+    // ---------------------------------------------------------------- registered waits (issue 4)
+    // The whole of Ring's part in registered wait arguments: two calls that take a WaitSlot (the
+    // slot knows its offset, flags and fallback) and the generic EXT_ARG wait they are built on.
+    // Region registration, slot layout and the fallback live in io.uring4j.register.
+
+    /**
+     * Submits prepared SQEs and waits for {@code waitNr} completions with the parameters held in
+     * a registered wait slot (timeout, min-wait, signal mask): the kernel reads them from the
+     * region registered at setup instead of copying an argument on every call. Returns as
+     * {@link #submitAndWait(int, long, int)} does; {@code -EINTR} only when the slot sets a
+     * signal mask (that is what a mask is for), otherwise interrupted waits are retried.
+     *
+     * @throws IllegalArgumentException if the slot belongs to another ring
+     */
+    public int submitAndWait(int waitNr, io.uring4j.register.WaitSlot slot) {
+        return slot.await(this, waitNr, true);
+    }
+
+    /** As {@link #submitAndWait(int, io.uring4j.register.WaitSlot)}, without publishing prepared SQEs. */
+    public int waitCqes(int waitNr, io.uring4j.register.WaitSlot slot) {
+        return slot.await(this, waitNr, false);
+    }
+
+    /**
+     * The wait region registered for this ring ({@link RingBuilder#waitSlots(int)}).
+     *
+     * @throws IllegalStateException if the ring has none
+     */
+    public io.uring4j.register.WaitRegion waitRegion() {
+        return io.uring4j.register.WaitRegion.of(this);
+    }
+
+    /**
+     * Optionally publishes prepared SQEs, then io_uring_enter with GETEVENTS|EXT_ARG|{@code flags}
+     * and {@code arg}/{@code argSize} passed through: a pointer to io_uring_getevents_arg, or with
+     * IORING_ENTER_EXT_ARG_REG a byte offset into the registered wait region. Handles the SQPOLL
+     * wake-up like the other submit calls. Returns the CQEs ready, or {@code -errno}.
+     * The building block of {@link io.uring4j.register.WaitSlot}; most callers want the slot calls.
+     */
+    public int submitAndWaitExtArg(int waitNr, boolean submit, int flags, long arg, long argSize, boolean retryEintr) {
+        checkOwner();
+        int submitted = submit ? flushSq() : 0;
+        flags |= enterFlags | EnterFlags.GETEVENTS | EnterFlags.EXT_ARG;
+        if (sqPoll && submitted > 0) {
+            VarHandle.fullFence(); // see class comment
+            if ((sqFlags() & RingFlags.SQ_NEED_WAKEUP) != 0) flags |= EnterFlags.SQ_WAKEUP;
+        }
+        long r;
+        do {
+            r = enter(sqPoll ? 0 : submitted, waitNr, flags, arg, argSize);
+        } while (r == -Errno.EINTR && retryEintr);
+        return r < 0 ? (int) r : cqReady();
+    }
+    // ---------------------------------------------------------------- end of registered waits
 
     /**
      * io_uring_enter exactly as given; the building block for the registered-wait path and for

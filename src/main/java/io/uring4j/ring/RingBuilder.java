@@ -18,6 +18,7 @@ public final class RingBuilder {
     int attachWqFd = -1;
     boolean noSqArray = true;
     boolean criticalSubmit = true;
+    io.uring4j.register.WaitRegionSpec waitSpec;
 
     RingBuilder() {}
 
@@ -74,8 +75,27 @@ public final class RingBuilder {
      */
     public RingBuilder criticalSubmit(boolean on) { this.criticalSubmit = on; return this; }
 
+    /**
+     * Declares {@code slots} registered wait slots (see {@link io.uring4j.register.WaitRegion}):
+     * the ring is created disabled, the region registered, and the ring enabled again, unless
+     * {@link #disabled()} was asked for too. Falls back to plain EXT_ARG waits on kernels without
+     * registered waits (before 6.13); use {@link #waitSlots(io.uring4j.register.WaitRegionSpec)}
+     * with {@code strict()} to fail instead.
+     */
+    public RingBuilder waitSlots(int slots) {
+        return waitSlots(io.uring4j.register.WaitRegionSpec.slots(slots));
+    }
+
+    /** As {@link #waitSlots(int)}, with the region's memory, fallback and clock chosen by {@code spec}. */
+    public RingBuilder waitSlots(io.uring4j.register.WaitRegionSpec spec) {
+        this.waitSpec = java.util.Objects.requireNonNull(spec, "spec");
+        return this;
+    }
+
     int effectiveFlags() {
-        return noSqArray ? flags | SetupFlags.NO_SQARRAY : flags;
+        int f = noSqArray ? flags | SetupFlags.NO_SQARRAY : flags;
+        // registered waits can only be registered while the ring is disabled (kernel: EINVAL otherwise)
+        return waitSpec != null ? f | SetupFlags.R_DISABLED : f;
     }
 
     void validate() {
@@ -117,6 +137,17 @@ public final class RingBuilder {
     /** Creates the ring. */
     public Ring build() throws ErrnoException {
         validate();
-        return new Ring(this);
+        Ring ring = new Ring(this);
+        if (waitSpec != null) {
+            // R_DISABLED -> MEM_REGION(REG_WAIT_ARG) -> ENABLE_RINGS, done here so callers never order it
+            try {
+                io.uring4j.register.WaitRegion.register(ring, waitSpec);
+                if ((flags & SetupFlags.R_DISABLED) == 0) ring.enable();
+            } catch (ErrnoException | RuntimeException | Error e) {
+                ring.close();
+                throw e;
+            }
+        }
+        return ring;
     }
 }

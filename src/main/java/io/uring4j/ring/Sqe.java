@@ -1,5 +1,7 @@
 package io.uring4j.ring;
 
+import io.uring4j.register.FixedBuffers;
+import io.uring4j.register.RegisteredFiles;
 import io.uring4j.sys.IoUringSqe;
 
 import java.lang.foreign.MemorySegment;
@@ -23,6 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>The view is reused: {@link Ring#nextSqe()} repositions it, so finish one entry before asking
  * for the next.
+ *
+ * <p>Arguments the kernel would misread (heap segments, lengths over 2 GiB, arrays too small) are
+ * refused with an {@link IllegalArgumentException} naming the limit. The slot stays taken but
+ * harmless: a NOP with CQE_SKIP_SUCCESS that the next submit consumes without posting a CQE.
  */
 public final class Sqe {
     private final MemorySegment sqes;
@@ -49,7 +55,7 @@ public final class Sqe {
     /** IOSQE_* flags ({@link SqeFlags}); replaces the flags byte. */
     public Sqe flags(int sqeFlags) {
         if ((sqeFlags & ~SqeFlags.KNOWN) != 0)
-            throw new IllegalArgumentException("unknown IOSQE bits 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.KNOWN));
+            throw refused("unknown IOSQE bits 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.KNOWN));
         sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) sqeFlags);
         return this;
     }
@@ -120,6 +126,46 @@ public final class Sqe {
         return (int) len;
     }
 
+    // A prep validates its arguments before it writes a field, but the slot was already taken from
+    // the SQ by nextSqe(). So that a caller who catches the exception and carries on sees no stray
+    // completion, a refused prep leaves the slot as a NOP flagged CQE_SKIP_SUCCESS: it is consumed
+    // by the next submit and posts nothing. Preps added to this class should use these helpers.
+
+    IllegalArgumentException refused(String message) {
+        reset(base);
+        sqes.set(JAVA_BYTE, base + IoUringSqe.OPCODE, Opcode.NOP.code());
+        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) SqeFlags.CQE_SKIP_SUCCESS);
+        return new IllegalArgumentException(message);
+    }
+
+    long nativeAddr(MemorySegment seg, String what) {
+        try {
+            return addressOf(seg, what);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
+    long nativeAddrOrNull(MemorySegment seg, String what) {
+        return seg.equals(MemorySegment.NULL) ? 0 : nativeAddr(seg, what);
+    }
+
+    int checkedLen(long len, String what) {
+        try {
+            return length(len, what);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
+    void checkedIovecs(MemorySegment iovecs, int nr) {
+        try {
+            checkIovecs(iovecs, nr);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
     private Sqe rw(Opcode op, int fd, long addr, int len, long off) {
         opcode(op).fd(fd).addr(addr).len(len).off(off);
         return this;
@@ -131,22 +177,22 @@ public final class Sqe {
 
     /** READ into all of {@code buf} at {@code offset} (-1: the file position). */
     public Sqe prepRead(int fd, MemorySegment buf, long offset) {
-        return rw(Opcode.READ, fd, addressOf(buf, "read buffer"), length(buf.byteSize(), "read"), offset);
+        return rw(Opcode.READ, fd, nativeAddr(buf, "read buffer"), checkedLen(buf.byteSize(), "read"), offset);
     }
 
     public Sqe prepWrite(int fd, MemorySegment buf, long offset) {
-        return rw(Opcode.WRITE, fd, addressOf(buf, "write buffer"), length(buf.byteSize(), "write"), offset);
+        return rw(Opcode.WRITE, fd, nativeAddr(buf, "write buffer"), checkedLen(buf.byteSize(), "write"), offset);
     }
 
     /** READV over {@code nr} iovecs stored in {@code iovecs} (see {@link io.uring4j.ring.Iovecs}). */
     public Sqe prepReadv(int fd, MemorySegment iovecs, int nr, long offset) {
-        checkIovecs(iovecs, nr);
-        return rw(Opcode.READV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+        checkedIovecs(iovecs, nr);
+        return rw(Opcode.READV, fd, nativeAddr(iovecs, "iovec array"), nr, offset);
     }
 
     public Sqe prepWritev(int fd, MemorySegment iovecs, int nr, long offset) {
-        checkIovecs(iovecs, nr);
-        return rw(Opcode.WRITEV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+        checkedIovecs(iovecs, nr);
+        return rw(Opcode.WRITEV, fd, nativeAddr(iovecs, "iovec array"), nr, offset);
     }
 
     /** READV with per-call {@code RWF_*} flags (preadv2), e.g. RWF_NOWAIT. */
@@ -188,7 +234,7 @@ public final class Sqe {
      * (io_uring_prep_fadvise64; the kernel reads addr first and falls back to len).
      */
     public Sqe prepFadvise(int fd, long offset, long len, int advice) {
-        if (len < 0) throw new IllegalArgumentException("fadvise len=" + len + " must be >= 0");
+        if (len < 0) throw refused("fadvise len=" + len + " must be >= 0");
         if (len <= 0xFFFF_FFFFL) return rw(Opcode.FADVISE, fd, 0, (int) len, offset).opFlags(advice);
         return rw(Opcode.FADVISE, fd, len, 0, offset).opFlags(advice);
     }
@@ -199,7 +245,7 @@ public final class Sqe {
      * memory: for a heap segment {@code address()} is an array offset, not a virtual address.
      */
     public Sqe prepMadvise(MemorySegment range, int advice) {
-        long addr = addressOf(range, "madvise range");
+        long addr = nativeAddr(range, "madvise range");
         long len = range.byteSize();
         if (len <= 0xFFFF_FFFFL) return rw(Opcode.MADVISE, -1, addr, (int) len, 0).opFlags(advice);
         return rw(Opcode.MADVISE, -1, addr, 0, len).opFlags(advice);
@@ -207,7 +253,7 @@ public final class Sqe {
 
     /** OPENAT of the NUL-terminated {@code path} (allocate it with {@code arena.allocateFrom(String)}). */
     public Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
-        return rw(Opcode.OPENAT, dfd, addressOf(path, "path"), mode, 0).opFlags(flags);
+        return rw(Opcode.OPENAT, dfd, nativeAddr(path, "path"), mode, 0).opFlags(flags);
     }
 
     /** OPENAT into direct-descriptor {@code slot} (or IORING_FILE_INDEX_ALLOC via {@link #fileIndexRaw}). */
@@ -217,7 +263,7 @@ public final class Sqe {
 
     /** OPENAT2 with a {@code struct open_how} (flags u64, mode u64, resolve u64; see {@link OpenHow}). */
     public Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
-        return rw(Opcode.OPENAT2, dfd, addressOf(path, "path"), (int) OpenHow.SIZE, addressOf(how, "open_how"));
+        return rw(Opcode.OPENAT2, dfd, nativeAddr(path, "path"), (int) OpenHow.SIZE, nativeAddr(how, "open_how"));
     }
 
     public Sqe prepClose(int fd) { return rw(Opcode.CLOSE, fd, 0, 0, 0); }
@@ -225,30 +271,30 @@ public final class Sqe {
     /** STATX into {@code statxbuf} (at least {@link Statx#SIZE} bytes). */
     public Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
         if (statxbuf.byteSize() < Statx.SIZE)
-            throw new IllegalArgumentException("statx buffer of " + statxbuf.byteSize() + " bytes < " + Statx.SIZE);
-        return rw(Opcode.STATX, dfd, addressOf(path, "path"), mask, addressOf(statxbuf, "statx buffer")).opFlags(flags);
+            throw refused("statx buffer of " + statxbuf.byteSize() + " bytes < " + Statx.SIZE);
+        return rw(Opcode.STATX, dfd, nativeAddr(path, "path"), mask, nativeAddr(statxbuf, "statx buffer")).opFlags(flags);
     }
 
     public Sqe prepFtruncate(int fd, long len) { return rw(Opcode.FTRUNCATE, fd, 0, 0, len); }
 
     public Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
-        return rw(Opcode.RENAMEAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+        return rw(Opcode.RENAMEAT, oldDfd, nativeAddr(oldPath, "old path"), newDfd, nativeAddr(newPath, "new path")).opFlags(flags);
     }
 
     public Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
-        return rw(Opcode.UNLINKAT, dfd, addressOf(path, "path"), 0, 0).opFlags(flags);
+        return rw(Opcode.UNLINKAT, dfd, nativeAddr(path, "path"), 0, 0).opFlags(flags);
     }
 
     public Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
-        return rw(Opcode.MKDIRAT, dfd, addressOf(path, "path"), mode, 0);
+        return rw(Opcode.MKDIRAT, dfd, nativeAddr(path, "path"), mode, 0);
     }
 
     public Sqe prepSymlinkat(MemorySegment target, int newDfd, MemorySegment linkPath) {
-        return rw(Opcode.SYMLINKAT, newDfd, addressOf(target, "target"), 0, addressOf(linkPath, "link path"));
+        return rw(Opcode.SYMLINKAT, newDfd, nativeAddr(target, "target"), 0, nativeAddr(linkPath, "link path"));
     }
 
     public Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
-        return rw(Opcode.LINKAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+        return rw(Opcode.LINKAT, oldDfd, nativeAddr(oldPath, "old path"), newDfd, nativeAddr(newPath, "new path")).opFlags(flags);
     }
 
     public static final int SPLICE_F_FD_IN_FIXED = 1 << 31;
@@ -266,8 +312,8 @@ public final class Sqe {
 
     /** PIPE (6.16+): the two new fds are written to {@code fds} (two ints). */
     public Sqe prepPipe(MemorySegment fds, int pipeFlags) {
-        if (fds.byteSize() < 8) throw new IllegalArgumentException("pipe fds buffer needs 8 bytes, has " + fds.byteSize());
-        return rw(Opcode.PIPE, 0, addressOf(fds, "pipe fds"), 0, 0).opFlags(pipeFlags);
+        if (fds.byteSize() < 8) throw refused("pipe fds buffer needs 8 bytes, has " + fds.byteSize());
+        return rw(Opcode.PIPE, 0, nativeAddr(fds, "pipe fds"), 0, 0).opFlags(pipeFlags);
     }
 
     // ------------------------------------------------------------------ timeouts, cancel, poll
@@ -277,7 +323,7 @@ public final class Sqe {
      * other completions ({@code count} = 0: time only). {@code flags}: {@link TimeoutFlags}.
      */
     public Sqe prepTimeout(MemorySegment ts, int count, int flags) {
-        return rw(Opcode.TIMEOUT, -1, addressOf(ts, "timespec"), 1, count).opFlags(flags);
+        return rw(Opcode.TIMEOUT, -1, nativeAddr(ts, "timespec"), 1, count).opFlags(flags);
     }
 
     public Sqe prepTimeoutRemove(long userData, int flags) {
@@ -286,12 +332,12 @@ public final class Sqe {
 
     /** Re-arms the timeout identified by {@code userData} with {@code ts} (TIMEOUT_REMOVE + UPDATE). */
     public Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
-        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, addressOf(ts, "timespec")).opFlags(flags | TimeoutFlags.UPDATE);
+        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, nativeAddr(ts, "timespec")).opFlags(flags | TimeoutFlags.UPDATE);
     }
 
     /** LINK_TIMEOUT: bounds the previous linked SQE, which is cancelled (-ECANCELED) when {@code ts} elapses. */
     public Sqe prepLinkTimeout(MemorySegment ts, int flags) {
-        return rw(Opcode.LINK_TIMEOUT, -1, addressOf(ts, "timespec"), 1, 0).opFlags(flags);
+        return rw(Opcode.LINK_TIMEOUT, -1, nativeAddr(ts, "timespec"), 1, 0).opFlags(flags);
     }
 
     /** ASYNC_CANCEL of the request with {@code userData}; {@code flags}: {@link CancelFlags} (ALL, ANY ...). */
@@ -340,15 +386,15 @@ public final class Sqe {
 
     /** EPOLL_CTL: {@code op} on {@code fd} in epoll instance {@code epfd}; {@code event} is an epoll_event (or NULL for DEL). */
     public Sqe prepEpollCtl(int epfd, int fd, int op, MemorySegment event) {
-        return rw(Opcode.EPOLL_CTL, epfd, addressOrNull(event, "epoll_event"), op, fd);
+        return rw(Opcode.EPOLL_CTL, epfd, nativeAddrOrNull(event, "epoll_event"), op, fd);
     }
 
     /** EPOLL_WAIT (6.15+): up to {@code maxEvents} epoll_events ({@link #EPOLL_EVENT_SIZE} each) into {@code events}. */
     public Sqe prepEpollWait(int epfd, MemorySegment events, int maxEvents, int flags) {
         if (maxEvents < 1 || events.byteSize() < (long) EPOLL_EVENT_SIZE * maxEvents)
-            throw new IllegalArgumentException("epoll events buffer of " + events.byteSize() + " bytes cannot hold maxEvents="
+            throw refused("epoll events buffer of " + events.byteSize() + " bytes cannot hold maxEvents="
                     + maxEvents + " (" + EPOLL_EVENT_SIZE + " bytes each)");
-        return rw(Opcode.EPOLL_WAIT, epfd, addressOf(events, "epoll events"), maxEvents, 0).opFlags(flags);
+        return rw(Opcode.EPOLL_WAIT, epfd, nativeAddr(events, "epoll events"), maxEvents, 0).opFlags(flags);
     }
 
     // ------------------------------------------------------------------ sockets
@@ -362,14 +408,14 @@ public final class Sqe {
     }
 
     public Sqe prepBind(int fd, MemorySegment sockaddr) {
-        return rw(Opcode.BIND, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+        return rw(Opcode.BIND, fd, nativeAddr(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
     }
 
     public Sqe prepListen(int fd, int backlog) { return rw(Opcode.LISTEN, fd, 0, backlog, 0); }
 
     /** ACCEPT; {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}. */
     public Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
-        return rw(Opcode.ACCEPT, fd, addressOrNull(addr, "accept sockaddr"), 0, addressOrNull(addrLen, "accept addrlen"))
+        return rw(Opcode.ACCEPT, fd, nativeAddrOrNull(addr, "accept sockaddr"), 0, nativeAddrOrNull(addrLen, "accept addrlen"))
                 .opFlags(flags);
     }
 
@@ -382,33 +428,33 @@ public final class Sqe {
     }
 
     public Sqe prepConnect(int fd, MemorySegment sockaddr) {
-        return rw(Opcode.CONNECT, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+        return rw(Opcode.CONNECT, fd, nativeAddr(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
     }
 
     public Sqe prepSend(int fd, MemorySegment buf, int msgFlags) {
-        return rw(Opcode.SEND, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send"), 0).opFlags(msgFlags);
+        return rw(Opcode.SEND, fd, nativeAddr(buf, "send buffer"), checkedLen(buf.byteSize(), "send"), 0).opFlags(msgFlags);
     }
 
     /** SEND to {@code sockaddr} (sendto(2); for unconnected datagram sockets): addr2 + addr_len (6.10+). */
     public Sqe prepSendto(int fd, MemorySegment buf, int msgFlags, MemorySegment sockaddr) {
-        prepSend(fd, buf, msgFlags).off(addressOf(sockaddr, "sockaddr"));
+        prepSend(fd, buf, msgFlags).off(nativeAddr(sockaddr, "sockaddr"));
         if (sockaddr.byteSize() > 0xFFFF)
-            throw new IllegalArgumentException("sockaddr of " + sockaddr.byteSize() + " bytes exceeds the 16-bit addr_len");
+            throw refused("sockaddr of " + sockaddr.byteSize() + " bytes exceeds the 16-bit addr_len");
         sqes.set(JAVA_SHORT, base + IoUringSqe.ADDR_LEN, (short) sockaddr.byteSize());
         return this;
     }
 
     public Sqe prepRecv(int fd, MemorySegment buf, int msgFlags) {
-        return rw(Opcode.RECV, fd, addressOf(buf, "recv buffer"), length(buf.byteSize(), "recv"), 0).opFlags(msgFlags);
+        return rw(Opcode.RECV, fd, nativeAddr(buf, "recv buffer"), checkedLen(buf.byteSize(), "recv"), 0).opFlags(msgFlags);
     }
 
     /** SENDMSG of a {@code struct msghdr} (see {@link MsgHdr}). */
     public Sqe prepSendmsg(int fd, MemorySegment msghdr, int msgFlags) {
-        return rw(Opcode.SENDMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+        return rw(Opcode.SENDMSG, fd, nativeAddr(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
     }
 
     public Sqe prepRecvmsg(int fd, MemorySegment msghdr, int msgFlags) {
-        return rw(Opcode.RECVMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+        return rw(Opcode.RECVMSG, fd, nativeAddr(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
     }
 
     /**
@@ -416,7 +462,7 @@ public final class Sqe {
      * no longer references {@code buf}, a notification (F_NOTIF). Keep {@code buf} until the second.
      */
     public Sqe prepSendZc(int fd, MemorySegment buf, int msgFlags, int zcFlags) {
-        return rw(Opcode.SEND_ZC, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send_zc"), 0)
+        return rw(Opcode.SEND_ZC, fd, nativeAddr(buf, "send buffer"), checkedLen(buf.byteSize(), "send_zc"), 0)
                 .opFlags(msgFlags).ioprio(zcFlags);
     }
 
@@ -465,12 +511,12 @@ public final class Sqe {
 
     /** FUTEX_WAIT on the 32-bit word at {@code futex} while it equals {@code val}. */
     public Sqe prepFutexWait(MemorySegment futex, long val, long mask, int futexFlags) {
-        return rw(Opcode.FUTEX_WAIT, futexFlags, addressOf(futex, "futex word"), 0, val).addr3(mask);
+        return rw(Opcode.FUTEX_WAIT, futexFlags, nativeAddr(futex, "futex word"), 0, val).addr3(mask);
     }
 
     /** FUTEX_WAKE of up to {@code nr} waiters on {@code futex}. */
     public Sqe prepFutexWake(MemorySegment futex, long nr, long mask, int futexFlags) {
-        return rw(Opcode.FUTEX_WAKE, futexFlags, addressOf(futex, "futex word"), 0, nr).addr3(mask);
+        return rw(Opcode.FUTEX_WAKE, futexFlags, nativeAddr(futex, "futex word"), 0, nr).addr3(mask);
     }
 
     /** Size of {@code struct futex_waitv}: val u64, uaddr u64, flags u32, __reserved u32. */
@@ -482,16 +528,16 @@ public final class Sqe {
      */
     public Sqe prepFutexWaitv(MemorySegment waitv, int nr) {
         if (nr < 1 || nr > 128 || waitv.byteSize() < FUTEX_WAITV_SIZE * nr)
-            throw new IllegalArgumentException("futex_waitv nr=" + nr + " must be in 1..128 and fit the "
+            throw refused("futex_waitv nr=" + nr + " must be in 1..128 and fit the "
                     + waitv.byteSize() + "-byte array (24 bytes each)");
-        return rw(Opcode.FUTEX_WAITV, 0, addressOf(waitv, "futex_waitv array"), nr, 0);
+        return rw(Opcode.FUTEX_WAITV, 0, nativeAddr(waitv, "futex_waitv array"), nr, 0);
     }
 
     public static final int P_ALL = 0, P_PID = 1, WEXITED = 4;
 
     /** WAITID for a child ({@code idtype} P_PID/P_ALL); {@code infop} receives a siginfo_t (128 bytes) or NULL. */
     public Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options) {
-        rw(Opcode.WAITID, id, 0, idtype, addressOrNull(infop, "siginfo"));
+        rw(Opcode.WAITID, id, 0, idtype, nativeAddrOrNull(infop, "siginfo"));
         return fileIndexRaw(options);
     }
 
@@ -500,31 +546,197 @@ public final class Sqe {
     public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
 
     public Sqe prepFsetxattr(int fd, MemorySegment name, MemorySegment value, int flags) {
-        return rw(Opcode.FSETXATTR, fd, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).opFlags(flags);
+        return rw(Opcode.FSETXATTR, fd, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).opFlags(flags);
     }
 
     /** FGETXATTR into {@code value}; the result is the value's length (ERANGE if it does not fit). */
     public Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value) {
-        return rw(Opcode.FGETXATTR, fd, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value"));
+        return rw(Opcode.FGETXATTR, fd, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value"));
     }
 
     public Sqe prepSetxattr(MemorySegment path, MemorySegment name, MemorySegment value, int flags) {
-        return rw(Opcode.SETXATTR, 0, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).opFlags(flags).addr3(addressOf(path, "path"));
+        return rw(Opcode.SETXATTR, 0, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).opFlags(flags).addr3(nativeAddr(path, "path"));
     }
 
     public Sqe prepGetxattr(MemorySegment path, MemorySegment name, MemorySegment value) {
-        return rw(Opcode.GETXATTR, 0, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).addr3(addressOf(path, "path"));
+        return rw(Opcode.GETXATTR, 0, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).addr3(nativeAddr(path, "path"));
     }
 
     // ------------------------------------------------------------------ fixed buffers and files
     // (registered buffers/files preps live here)
+    // The table-aware preps check index and range against the FixedBuffers table before the kernel
+    // would (it answers EFAULT in the CQE), allocate nothing unless they throw, and count the I/O in
+    // flight on the table: call FixedBuffers.ioCompleted() when reaping its CQE.
+
+    /** IORING_FILE_INDEX_ALLOC for {@link #fileIndexRaw}: the kernel picks a free slot and returns it as the result. */
+    public static final int FILE_INDEX_ALLOC = -1;
+    /** FIXED_FD_INSTALL flag (IORING_FIXED_FD_NO_CLOEXEC): the installed fd is not close-on-exec. */
+    public static final int FIXED_FD_NO_CLOEXEC = 1;
+
+    /**
+     * READ_FIXED: {@code len} bytes at file {@code offset} into registered buffer {@code bufIndex}
+     * of {@code bufs}, starting {@code bufOffset} bytes into that buffer.
+     */
+    public Sqe prepReadFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** READ_FIXED into {@code buf}, which must lie inside registered buffer {@code bufIndex} (e.g. a slice of it). */
+    public Sqe prepReadFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        long addr = bufs.address(bufIndex, buf);
+        rw(Opcode.READ_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITE_FIXED: {@code len} bytes from registered buffer {@code bufIndex} at {@code bufOffset} to file {@code offset}. */
+    public Sqe prepWriteFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITE_FIXED of {@code buf}, which must lie inside registered buffer {@code bufIndex}. */
+    public Sqe prepWriteFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
+        long addr = bufs.address(bufIndex, buf);
+        rw(Opcode.WRITE_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /**
+     * READV_FIXED (6.15+): {@code nr} iovecs, each inside registered buffer {@code bufIndex};
+     * {@code rwFlags} are RWF_* flags. Every iovec is checked (non-empty, inside the buffer) and the
+     * total against MAX_RW_COUNT.
+     */
+    public Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
+        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
+        rw(Opcode.READV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /** WRITEV_FIXED (6.15+); see {@link #prepReadvFixed}. */
+    public Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
+        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
+        rw(Opcode.WRITEV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    private static long fixedIovecs(MemorySegment iovecs, int nr, FixedBuffers bufs, int bufIndex) {
+        long addr = addressOf(iovecs, "iovec array");
+        checkIovecs(iovecs, nr);
+        if (nr < 1) throw new IllegalArgumentException("nr=0 iovecs: a vectored fixed I/O needs at least one");
+        long total = 0;
+        for (int i = 0; i < nr; i++) {
+            long base = iovecs.get(JAVA_LONG, 16L * i), len = iovecs.get(JAVA_LONG, 16L * i + 8);
+            if (len == 0) throw emptyIovec(i);
+            bufs.checkRange(bufIndex, base, len);
+            total += len;
+        }
+        if (total > FixedBuffers.MAX_RW_COUNT) throw vectorTooLong(total);
+        return addr;
+    }
+
+    private static IllegalArgumentException emptyIovec(int i) {
+        return new IllegalArgumentException("iovec " + i + " has length 0: vectored fixed I/O refuses empty iovecs (EFAULT)");
+    }
+
+    private static IllegalArgumentException vectorTooLong(long total) {
+        return new IllegalArgumentException("iovecs total " + total + " bytes > MAX_RW_COUNT=" + FixedBuffers.MAX_RW_COUNT
+                + " (the kernel answers EINVAL)");
+    }
+
+    /**
+     * SEND_ZC from registered buffer {@code bufIndex} (IORING_RECVSEND_FIXED_BUF): zero-copy without
+     * pinning per send. Two CQEs as for {@link #prepSendZc}; count the I/O complete at the notification.
+     * Plain SEND and RECV take no fixed buffer on 6.18 (EINVAL in the CQE), so there is no prep for them.
+     */
+    public Sqe prepSendZcFixed(int sockfd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, int msgFlags, int zcFlags) {
+        long addr = bufs.address(bufIndex, bufOffset, len);
+        rw(Opcode.SEND_ZC, sockfd, addr, len, 0).opFlags(msgFlags)
+                .ioprio(zcFlags | IoprioFlags.RECVSEND_FIXED_BUF).bufIndex(bufIndex);
+        bufs.ioStarted();
+        return this;
+    }
+
+    /**
+     * Marks the entry's fd as slot {@code slot} of {@code files} (IOSQE_FIXED_FILE), after checking
+     * the slot. A refused slot turns the entry into a NOP, so the already-prepared operation (say,
+     * a read of fd 0) cannot be submitted by accident.
+     */
+    public Sqe fixedFile(RegisteredFiles files, int slot) {
+        try {
+            fd(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
+        return addFlags(SqeFlags.FIXED_FILE);
+    }
+
+    /** Direct descriptor target slot {@code slot} of {@code files} (openat/accept/socket); refused slots as in {@link #fixedFile}. */
+    public Sqe fileIndex(RegisteredFiles files, int slot) {
+        try {
+            return fileIndex(files.checkSlot(slot));
+        } catch (RuntimeException e) {
+            reset(base);
+            throw e;
+        }
+    }
+
+    /** Direct descriptor into any free slot of the allocation range; the CQE's result is the slot. */
+    public Sqe fileIndexAlloc() { return fileIndexRaw(FILE_INDEX_ALLOC); }
+
+    /**
+     * FIXED_FD_INSTALL: makes a normal fd (the CQE's result) for the file in direct-descriptor
+     * {@code slot}; {@code installFlags} 0 (O_CLOEXEC) or {@link #FIXED_FD_NO_CLOEXEC}.
+     */
+    public Sqe prepFixedFdInstall(int slot, int installFlags) {
+        if ((installFlags & ~FIXED_FD_NO_CLOEXEC) != 0)
+            throw new IllegalArgumentException("install flags 0x" + Integer.toHexString(installFlags)
+                    + ": only FIXED_FD_NO_CLOEXEC (1) is defined (the kernel answers EINVAL)");
+        return rw(Opcode.FIXED_FD_INSTALL, slot, 0, 0, 0).flags(SqeFlags.FIXED_FILE).opFlags(installFlags);
+    }
+
+    /** {@link #prepFixedFdInstall(int, int)} with the slot checked against {@code files}. */
+    public Sqe prepFixedFdInstall(RegisteredFiles files, int slot, int installFlags) {
+        return prepFixedFdInstall(files.checkSlot(slot), installFlags);
+    }
+
+    /**
+     * FILES_UPDATE (the SQE form of FILES_UPDATE2): sets {@code nr} slots from {@code offset} to the
+     * fds in {@code fds} (int32 each; -1 empties). With {@code offset = FILE_INDEX_ALLOC} the kernel
+     * allocates slots and writes each chosen slot back over its fd. Result: slots updated.
+     */
+    public Sqe prepFilesUpdate(MemorySegment fds, int nr, int offset) {
+        if (nr < 1) throw new IllegalArgumentException("nr=" + nr + ": FILES_UPDATE needs at least one fd (EINVAL)");
+        if (fds.byteSize() < 4L * nr)
+            throw new IllegalArgumentException("fd array of " + fds.byteSize() + " bytes holds fewer than nr=" + nr + " fds");
+        return rw(Opcode.FILES_UPDATE, -1, addressOf(fds, "fd array"), nr, offset);
+    }
+
+    /** CLOSE of direct-descriptor {@code slot} (IOSQE_FIXED_FILE with CLOSE is EBADF: the slot goes in file_index). */
+    public Sqe prepCloseDirect(int slot) {
+        return rw(Opcode.CLOSE, 0, 0, 0, 0).fileIndex(slot);
+    }
 
     // ------------------------------------------------------------------ provided buffers, multishot, uring_cmd
     // (buffer-select, multishot and uring_cmd preps live here)
+    //
+    // uring_cmd: the preps check the kernel's flag rules (UringCmdFlags) and build MULTISHOT only for a
+    // MultishotCmdTarget. The raw setters (opFlags, flags, raw()) bypass every check; they exist to show
+    // the kernel's own answers in tests. Never use them to build a MULTISHOT uring_cmd: sent to a driver
+    // without multishot support (any socket or in-tree file on 6.18) it never completes.
     //
     // A provided buffer is picked by the kernel when the data arrives; the CQE names it (F_BUFFER,
     // bid = flags >>> 16). io.uring4j.register.BufferRing owns such buffers and hands them back.
@@ -550,7 +762,12 @@ public final class Sqe {
     public Sqe bufferSelect(int bgid) {
         checkGroup(bgid);
         int f = flagsValue() | SqeFlags.BUFFER_SELECT;
-        if (opcodeValue() == (Opcode.URING_CMD.code() & 0xff)) UringCmdFlags.check(opFlagsValue(), f);
+        if (opcodeValue() == (Opcode.URING_CMD.code() & 0xff)) {
+            UringCmdFlags.check(opFlagsValue(), f); // without MULTISHOT: the kernel's "requires MULTISHOT"
+            // with MULTISHOT (only reachable through the raw opFlags setter): never completed here
+            throw new IllegalArgumentException("a multishot uring_cmd takes its buffer group from "
+                    + "prepUringCmdMultishot(MultishotCmdTarget, cmdOp, bgid), the only way to build one");
+        }
         flags(f);
         return bufGroup(bgid);
     }
@@ -663,6 +880,18 @@ public final class Sqe {
     public Sqe prepUringCmdFixed(int fd, int cmdOp, int bufIndex) {
         if (bufIndex < 0 || bufIndex > 0xffff) throw new IllegalArgumentException("bufIndex=" + bufIndex + " must be in 0..65535");
         return prepUringCmd(fd, cmdOp).opFlags(UringCmdFlags.FIXED).bufIndex(bufIndex);
+    }
+
+    /**
+     * As {@link #prepUringCmdFixed(int, int, int)}, with {@code bufIndex} checked against the
+     * {@link io.uring4j.register.FixedBuffers} table (a registered, non-empty slot) and counted in flight
+     * there: call {@code bufs.ioCompleted()} when reaping the CQE.
+     */
+    public Sqe prepUringCmdFixed(int fd, int cmdOp, io.uring4j.register.FixedBuffers bufs, int bufIndex) {
+        bufs.address(bufIndex, 0, 0); // throws, naming the index and the table, unless the slot is registered
+        prepUringCmdFixed(fd, cmdOp, bufIndex);
+        bufs.ioStarted();
+        return this;
     }
 
     /**

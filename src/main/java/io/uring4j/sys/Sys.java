@@ -68,6 +68,9 @@ public final class Sys {
     private static final MethodHandle FALLOCATE = Native.libc("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SCHED_SETAFFINITY = Native.libc("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    /** vDSO, never blocks: critical, so reading a clock costs no thread-state transition. */
+    private static final MethodHandle CLOCK_GETTIME = Native.libc("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
 
     // mmap(2)
     public static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2;
@@ -87,6 +90,8 @@ public final class Sys {
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, IPPROTO_TCP = 6, TCP_NODELAY = 1;
     public static final int POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10;
     public static final long PAGE_SIZE = pageSize();
+    // clock_gettime(2) clock ids (the ones io_uring accepts for IORING_REGISTER_CLOCK)
+    public static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
 
     private static long pageSize() {
         // sysconf would need another handle; every Linux/x86_64 and the common aarch64 configs use 4 KiB,
@@ -475,6 +480,16 @@ public final class Sys {
         MemorySegment e = Native.errnoBuffer();
         try {
             return ret((int) FALLOCATE.invokeExact(e, fd, mode, offset, len), e);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /** clock_gettime(2) into {@code ts} ({@code struct timespec}, 16 bytes on 64-bit); 0 or {@code -errno}. */
+    public static int clockGettime(int clockId, MemorySegment ts) {
+        MemorySegment e = Native.errnoBuffer();
+        try {
+            return ret((int) CLOCK_GETTIME.invokeExact(e, clockId, ts), e);
         } catch (Throwable t) {
             throw fail(t);
         }

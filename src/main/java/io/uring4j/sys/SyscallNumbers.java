@@ -19,4 +19,9 @@ public final class SyscallNumbers {
     public static final long GETTID = AARCH64 ? 178 : 186;
     public static final long MEMFD_CREATE = AARCH64 ? 279 : 319;
     public static final long STATX = AARCH64 ? 291 : 332;
+    public static final long GETPID = AARCH64 ? 172 : 39;
+    public static final long TGKILL = AARCH64 ? 131 : 234;
+    public static final long CAPGET = AARCH64 ? 90 : 125;
+    public static final long CAPSET = AARCH64 ? 91 : 126;
+    public static final long PRCTL = AARCH64 ? 167 : 157;
 }

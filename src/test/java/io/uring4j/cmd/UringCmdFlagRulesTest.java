@@ -89,6 +89,12 @@ class UringCmdFlagRulesTest {
             assertEquals(devNull, raw.get(JAVA_INT, 4));
             assertTrue(refusal(() -> sqe.uringCmdFlags(UringCmdFlags.MULTISHOT | UringCmdFlags.FIXED)).contains("mutually exclusive"));
             assertTrue(refusal(() -> sqe.uringCmdFlags(0)).contains("requires MULTISHOT"));
+            assertTrue(refusal(() -> sqe.bufferSelect(4)).contains("prepUringCmdMultishot"));
+            // even with MULTISHOT written raw, the buffer-select helper does not complete the request
+            Sqe other = ring.sqe().prepUringCmd(devNull, 0).opFlags(UringCmdFlags.MULTISHOT);
+            assertTrue(refusal(() -> other.bufferSelect(4)).contains("prepUringCmdMultishot"));
+            assertEquals(0, other.flagsValue());
+            other.opFlags(0).prepNop();
             sqe.flags(0).opFlags(0).bufGroup(0).prepNop();
         } finally {
             Sys.close(devNull);

@@ -1,13 +1,12 @@
 package io.uring4j.cmd;
 
+import io.uring4j.register.FixedBuffers;
 import io.uring4j.register.Loopback;
 import io.uring4j.ring.Cqe;
 import io.uring4j.ring.CqeFlags;
-import io.uring4j.ring.RegisterOp;
 import io.uring4j.ring.Ring;
 import io.uring4j.ring.UringCmdFlags;
 import io.uring4j.sys.Errno;
-import io.uring4j.sys.Iovec;
 import io.uring4j.sys.Sys;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Socket uring_cmds: every result compared with the ioctl / getsockopt the kernel gives for the same socket. */
@@ -138,17 +136,19 @@ class UringCmdSocketTest {
         int[] tcp = Loopback.tcpPair();
         int[] pipe = new int[2];
         try (Ring ring = Ring.open(4); Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(4096, 4096);
-            MemorySegment iov = a.allocate(Iovec.LAYOUT);
-            iov.set(JAVA_LONG, Iovec.IOV_BASE, buf.address());
-            iov.set(JAVA_LONG, Iovec.IOV_LEN, buf.byteSize());
-            ring.register(RegisterOp.BUFFERS, iov, 1);
+            FixedBuffers table = FixedBuffers.register(ring, a.allocate(4096, 4096));
             Loopback.writeAll(tcp[0], new byte[321]);
             Thread.sleep(20);
-            var sqe = ring.sqe().prepUringCmdFixed(tcp[1], SocketCmd.SIOCINQ, 0);
+            var sqe = ring.sqe().prepUringCmdFixed(tcp[1], SocketCmd.SIOCINQ, table, 0);
             assertEquals(UringCmdFlags.FIXED, sqe.opFlagsValue());
+            assertEquals(0, sqe.raw().get(java.lang.foreign.ValueLayout.JAVA_SHORT, 40), "buf_index");
+            assertEquals(1, table.inFlight());
             assertEquals(321, res(ring), "FIXED with registered buffer 0: the socket command still answers");
+            table.ioCompleted();
             assertEquals(321, ioctlInt(tcp[1], FIONREAD));
+            assertThrows(RuntimeException.class, () -> ring.sqe().prepNop().prepUringCmdFixed(tcp[1], SocketCmd.SIOCINQ, table, 1),
+                    "slot 1 is not registered");
+            assertEquals(0, res(ring)); // the NOP: a refused prep writes nothing
 
             MemorySegment fds = a.allocate(8);
             Loopback.check(Sys.pipe2(fds, 0), "pipe2");

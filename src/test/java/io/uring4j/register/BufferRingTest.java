@@ -99,6 +99,57 @@ class BufferRingTest {
     }
 
     @Test
+    void takeReleaseCycleAllocatesNothing() throws Exception {
+        // reflection: the test classes compile inside the module, which does not read java.management
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        var allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        int zero = zeroFd();
+        try (Ring ring = Ring.open(16); BufferRing br = BufferRing.register(ring, 6, 8, 64)) {
+            Buffer[] held = new Buffer[8];
+            long[] sum = {0};
+            for (int i = 0; i < 3000; i++) { // warm-up: let the JIT compile both paths
+                cycle(ring, br, zero, held, sum);
+                nopCycle(ring);
+            }
+            long tid = Thread.currentThread().threadId();
+            // the ring's own submit/wait cost, measured alone, is subtracted: this test is about the buffers
+            long t0 = (Long) allocated.invoke(mx, tid);
+            for (int i = 0; i < 3000; i++) nopCycle(ring);
+            long t1 = (Long) allocated.invoke(mx, tid);
+            for (int i = 0; i < 3000; i++) cycle(ring, br, zero, held, sum);
+            long t2 = (Long) allocated.invoke(mx, tid);
+            long ringBytes = t1 - t0, withBuffers = t2 - t1;
+            System.out.printf("3000 cycles of 8 reads: %d bytes with take/release of 24000 buffers, %d bytes with NOPs only%n",
+                    withBuffers, ringBytes);
+            assertTrue(withBuffers - ringBytes < 2048, (withBuffers - ringBytes) + " extra bytes for 24000 take/release: "
+                    + "the buffer hot path allocates");
+            assertEquals(0, sum[0], "/dev/zero reads zeroes");
+        } finally {
+            Sys.close(zero);
+        }
+    }
+
+    private static void nopCycle(Ring ring) {
+        for (int i = 0; i < 8; i++) ring.sqe().prepNop().userData(i);
+        ring.submitAndWait(8);
+        while (ring.peekCqe() != null) ring.cqeSeen();
+    }
+
+    private static void cycle(Ring ring, BufferRing br, int fd, Buffer[] held, long[] sum) {
+        for (int i = 0; i < 8; i++) ring.sqe().prepReadSelect(fd, br.group(), 0, 0).userData(i);
+        ring.submitAndWait(8);
+        int n = 0;
+        Cqe c;
+        while ((c = ring.peekCqe()) != null) {
+            held[n] = br.take(c);
+            sum[0] += held[n].get(n);
+            n++;
+            ring.cqeSeen();
+        }
+        for (int i = 0; i < n; i++) held[i].release();
+    }
+
+    @Test
     void registrationRulesAndUnregister() throws Exception {
         try (Ring ring = Ring.open(4)) {
             BufferRing a = BufferRing.register(ring, 7, 8, 64);
