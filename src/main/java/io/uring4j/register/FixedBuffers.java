@@ -82,8 +82,13 @@ public final class FixedBuffers implements AutoCloseable {
     private final MemorySegment[] segments;
     private final BufferPool[] owners;
     private volatile boolean registered;
-    /** Set when an owning pool is waiting for the in-flight count to reach zero. */
-    volatile boolean ownerClosing;
+    /**
+     * Set when something waits for the in-flight count to reach zero: a closing owner pool, or a
+     * pool this table let go of (see {@link #letGo}). Checked by {@link #ioCompleted()}.
+     */
+    volatile boolean idleWanted;
+    /** Pools this table no longer holds, told so only once no I/O counted here is in flight. Guarded by this. */
+    private final List<BufferPool> lettingGo = new ArrayList<>();
     @SuppressWarnings("unused") // through IN_FLIGHT
     private int inFlight;
 
@@ -253,7 +258,7 @@ public final class FixedBuffers implements AutoCloseable {
         tags[i] = seg == null ? 0 : tag;
         owners[i] = owner;
         if (owner != null) owner.attached(this);
-        if (old != null && old != owner && !holds(old)) old.released(this);
+        if (old != null && old != owner && !holds(old)) letGo(old);
     }
 
     private boolean holds(BufferPool p) {
@@ -425,6 +430,30 @@ public final class FixedBuffers implements AutoCloseable {
                 owners[i] = null;
             }
         }
+        for (BufferPool p : pools) letGo(p);
+    }
+
+    /**
+     * This table no longer holds any buffer of {@code p}. The pool may free its memory once told,
+     * so it is told only when no I/O counted by {@link #ioStarted()} is in flight: an unregister or
+     * a slot update does not wait for the requests already using the buffer, and the application
+     * still reads their results from that memory.
+     */
+    private void letGo(BufferPool p) {
+        synchronized (this) {
+            if (!lettingGo.contains(p)) lettingGo.add(p);
+        }
+        idleWanted = true;
+        VarHandle.fullFence(); // pairs with the fence in ioCompleted: one of the two sides sees zero
+        if (inFlight() == 0) tellLetGo();
+    }
+
+    private void tellLetGo() {
+        List<BufferPool> pools = new ArrayList<>();
+        synchronized (this) {
+            for (BufferPool p : lettingGo) if (!holds(p)) pools.add(p); // re-registered meanwhile: keep it
+            lettingGo.clear();
+        }
         for (BufferPool p : pools) p.released(this);
     }
 
@@ -479,8 +508,12 @@ public final class FixedBuffers implements AutoCloseable {
         if (n < 0) throw new IllegalStateException("ioCompleted() without a matching ioStarted() on ring fd " + ring.fd());
         IN_FLIGHT.setRelease(this, n);
         if (n == 0) {
-            VarHandle.fullFence(); // pairs with BufferPool.close(): the store above vs. its ownerClosing store
-            if (ownerClosing) releaseClosingOwners();
+            VarHandle.fullFence(); // pairs with BufferPool.close() and letGo(): the store above vs. their idleWanted store
+            if (idleWanted) {
+                idleWanted = false;
+                releaseClosingOwners();
+                tellLetGo();
+            }
         }
     }
 
@@ -494,7 +527,6 @@ public final class FixedBuffers implements AutoCloseable {
         synchronized (this) {
             for (BufferPool o : owners) if (o != null && o.isClosed() && !pools.contains(o)) pools.add(o);
         }
-        ownerClosing = false;
         for (BufferPool p : pools) p.tableIdle(this);
     }
 
