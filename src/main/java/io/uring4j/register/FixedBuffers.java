@@ -1,15 +1,11 @@
 package io.uring4j.register;
 
 import io.uring4j.ErrnoException;
-import io.uring4j.FeatureUnavailableException;
-import io.uring4j.ring.Feature;
 import io.uring4j.ring.RegisterOp;
 import io.uring4j.ring.Ring;
 import io.uring4j.sys.CloneBuffers;
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Iovec;
-import io.uring4j.sys.RsrcRegister;
-import io.uring4j.sys.RsrcUpdate2;
 import io.uring4j.sys.Sys;
 
 import java.io.UncheckedIOException;
@@ -126,13 +122,8 @@ public final class FixedBuffers implements AutoCloseable {
         RingState st = RingState.of(ring);
         synchronized (st) {
             refuseSecondTable(st);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                rr.set(JAVA_INT, RsrcRegister.NR, slots);
-                rr.set(JAVA_INT, RsrcRegister.FLAGS, 1); // IORING_RSRC_REGISTER_SPARSE
-                long r = ring.registerRaw(RegisterOp.BUFFERS2, rr.address(), (int) RsrcRegister.SIZE);
-                if (r < 0) throw RegistrationException.forBuffers((int) -r, "BUFFERS2 sparse slots=" + slots, 0);
-            }
+            long r = RsrcCalls.register2(ring, RegisterOp.BUFFERS2, slots, RsrcCalls.REGISTER_SPARSE, 0, 0);
+            if (r < 0) throw RegistrationException.forBuffers((int) -r, "BUFFERS2 sparse slots=" + slots, 0);
             FixedBuffers t = new FixedBuffers(ring, st, slots);
             t.registered = true;
             st.buffers = t;
@@ -151,9 +142,7 @@ public final class FixedBuffers implements AutoCloseable {
     static FixedBuffers register(Ring ring, MemorySegment[] buffers, long[] tags, BufferPool owner, boolean v2)
             throws ErrnoException {
         checkCount(buffers.length);
-        if (tags != null && tags.length != buffers.length)
-            throw new IllegalArgumentException("tags.length=" + tags.length + " != buffers.length=" + buffers.length);
-        if (tags != null) requireTags(ring);
+        RsrcCalls.checkTags(ring, tags, buffers.length, "buffers.length", "BUFFERS2");
         RingState st = RingState.of(ring);
         synchronized (st) {
             refuseSecondTable(st);
@@ -176,12 +165,9 @@ public final class FixedBuffers implements AutoCloseable {
                 long r;
                 String op;
                 if (v2) {
-                    MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                    rr.set(JAVA_INT, RsrcRegister.NR, buffers.length);
-                    rr.set(JAVA_LONG, RsrcRegister.DATA, iov.address());
-                    if (tags != null) rr.set(JAVA_LONG, RsrcRegister.TAGS, a.allocateFrom(JAVA_LONG, tags).address());
                     op = "BUFFERS2 count=" + buffers.length;
-                    r = ring.registerRaw(RegisterOp.BUFFERS2, rr.address(), (int) RsrcRegister.SIZE);
+                    r = RsrcCalls.register2(ring, RegisterOp.BUFFERS2, buffers.length, 0, iov.address(),
+                            RsrcCalls.tagsAddress(a, tags));
                 } else {
                     op = "BUFFERS count=" + buffers.length;
                     r = ring.registerRaw(RegisterOp.BUFFERS, iov.address(), buffers.length);
@@ -196,11 +182,6 @@ public final class FixedBuffers implements AutoCloseable {
             st.buffers = t;
             return t;
         }
-    }
-
-    private static void requireTags(Ring ring) throws FeatureUnavailableException {
-        if (!ring.hasFeature(Feature.RSRC_TAGS))
-            throw new FeatureUnavailableException("IORING_FEAT_RSRC_TAGS (BUFFERS2 tags)", "5.13", Errno.EINVAL, "io_uring_register");
     }
 
     private static void checkCount(int n) {
@@ -294,13 +275,8 @@ public final class FixedBuffers implements AutoCloseable {
     synchronized void update(int firstSlot, MemorySegment[] bufs, long[] tags, BufferPool owner) throws ErrnoException {
         checkRegistered();
         int n = bufs.length;
-        if (n < 1) throw new IllegalArgumentException("update of 0 slots (the kernel answers EINVAL)");
-        if (firstSlot < 0 || (long) firstSlot + n > slots)
-            throw new IllegalArgumentException("slot=" + firstSlot + " count=" + n + " registered=" + slots
-                    + ": the range must lie inside the table (the kernel answers EINVAL)");
-        if (tags != null && tags.length != n)
-            throw new IllegalArgumentException("tags.length=" + tags.length + " != count=" + n);
-        if (tags != null) requireTags(ring);
+        RsrcCalls.checkUpdateRange(firstSlot, n, slots);
+        RsrcCalls.checkTags(ring, tags, n, "count", "BUFFERS_UPDATE");
         MemoryMaps maps = null;
         long pinned = 0;
         for (int i = 0; i < n; i++) {
@@ -316,15 +292,11 @@ public final class FixedBuffers implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment iov = iovecs(a, bufs);
-            MemorySegment tg = tags == null ? MemorySegment.NULL : a.allocateFrom(JAVA_LONG, tags);
-            MemorySegment up = a.allocate(RsrcUpdate2.LAYOUT);
+            long tg = RsrcCalls.tagsAddress(a, tags);
             int done = 0;
             while (done < n) {
-                up.set(JAVA_INT, RsrcUpdate2.OFFSET, firstSlot + done);
-                up.set(JAVA_LONG, RsrcUpdate2.DATA, iov.address() + Iovec.SIZE * done);
-                up.set(JAVA_LONG, RsrcUpdate2.TAGS, tags == null ? 0 : tg.address() + 8L * done);
-                up.set(JAVA_INT, RsrcUpdate2.NR, n - done);
-                long r = ring.registerRaw(RegisterOp.BUFFERS_UPDATE, up.address(), (int) RsrcUpdate2.SIZE);
+                long r = RsrcCalls.update2(ring, RegisterOp.BUFFERS_UPDATE, firstSlot + done,
+                        iov.address() + Iovec.SIZE * done, tags == null ? 0 : tg + 8L * done, n - done);
                 if (r <= 0) {
                     String op = "BUFFERS_UPDATE slot=" + (firstSlot + done) + (done > 0 ? " (slots " + firstSlot + ".."
                             + (firstSlot + done - 1) + " were updated)" : "");
