@@ -79,7 +79,8 @@ public final class BufferRing implements AutoCloseable {
     private final int[] bidInSlot;
     private int tail;
     private int held, inKernel;
-    private boolean closed;
+    /** Volatile: the ring's close hook may close this from another thread. */
+    private volatile boolean closed;
 
     private BufferRing(Builder b) throws ErrnoException {
         this.ring = b.ring;
@@ -354,7 +355,7 @@ public final class BufferRing implements AutoCloseable {
 
     /** Unregisters the group (if the ring is still open) and unmaps the ring and the buffers. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) return;
         closed = true;
         unregisterQuietly();
