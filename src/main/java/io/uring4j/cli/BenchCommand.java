@@ -7,9 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against FileChannel, fio and C baselines, measured in one run.",
         subcommands = {
+                UffdBenchCommand.class,
                 // one line per bench subcommand
                 VthreadsBenchCommand.class,
                 HttpBenchCommand.class,
+                WaitBenchCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

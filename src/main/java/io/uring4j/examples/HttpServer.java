@@ -3,7 +3,7 @@ package io.uring4j.examples;
 import io.uring4j.ErrnoException;
 import io.uring4j.loop.EventLoop;
 import io.uring4j.loop.EventLoopGroup;
-import io.uring4j.register.Buffer;
+import io.uring4j.register.ProvidedBuffer;
 import io.uring4j.register.BufferRing;
 import io.uring4j.ring.CqeFlags;
 import io.uring4j.ring.SockAddr;
@@ -225,7 +225,7 @@ public final class HttpServer implements AutoCloseable {
 
         void onRecv(int res, int flags) {
             if (res > 0 && CqeFlags.hasBuffer(flags)) {
-                Buffer b = w.buffers.take(flags, res);
+                ProvidedBuffer b = w.buffers.take(flags, res);
                 pending += scan(b.segment());
                 b.release();
                 if (!sending && pending > 0 && !closing) send();

@@ -275,7 +275,10 @@ public final class Ring implements AutoCloseable {
         return (sqFlags() & (RingFlags.SQ_CQ_OVERFLOW | RingFlags.SQ_TASKRUN)) != 0;
     }
 
-    /** Submits prepared SQEs; returns how many the kernel consumed, or {@code -errno}. */
+    /**
+     * Submits prepared SQEs; returns how many the kernel consumed (under SQPOLL: how many this call
+     * handed to the polling thread), or {@code -errno}.
+     */
     public int submit() {
         return submitAndWait(0);
     }
@@ -286,6 +289,10 @@ public final class Ring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr) {
         checkOwner();
+        // Under SQPOLL the poller may consume entries before flushSq() reads the head back, so the
+        // pending count can be 0 although this call handed SQEs over (liburing returns that pending
+        // count; we return what this call published, the number a caller can reason about).
+        int published = sqeTail - sqeHead;
         int submitted = flushSq();
         int flags = enterFlags;
         boolean enter = waitNr > 0 || ioPoll;
@@ -303,13 +310,13 @@ public final class Ring implements AutoCloseable {
             flags |= EnterFlags.GETEVENTS;
             enter = true;
         }
-        if (!enter) return submitted;
+        if (!enter) return sqPoll ? published : submitted;
         int toSubmit = sqPoll ? 0 : submitted;
         long r;
         do {
             r = enter(toSubmit, waitNr, flags, 0, 0);
         } while (r == -Errno.EINTR);
-        return sqPoll && r >= 0 ? submitted : (int) r;
+        return sqPoll && r >= 0 ? published : (int) r;
     }
 
     /**

@@ -25,6 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>The view is reused: {@link Ring#nextSqe()} repositions it, so finish one entry before asking
  * for the next.
+ *
+ * <p>Arguments the kernel would misread (heap segments, lengths over 2 GiB, arrays too small) are
+ * refused with an {@link IllegalArgumentException} naming the limit. The slot stays taken but
+ * harmless: a NOP with CQE_SKIP_SUCCESS that the next submit consumes without posting a CQE.
  */
 public final class Sqe {
     private final MemorySegment sqes;
@@ -51,7 +55,7 @@ public final class Sqe {
     /** IOSQE_* flags ({@link SqeFlags}); replaces the flags byte. */
     public Sqe flags(int sqeFlags) {
         if ((sqeFlags & ~SqeFlags.KNOWN) != 0)
-            throw new IllegalArgumentException("unknown IOSQE bits 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.KNOWN));
+            throw refused("unknown IOSQE bits 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.KNOWN));
         sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) sqeFlags);
         return this;
     }
@@ -122,6 +126,46 @@ public final class Sqe {
         return (int) len;
     }
 
+    // A prep validates its arguments before it writes a field, but the slot was already taken from
+    // the SQ by nextSqe(). So that a caller who catches the exception and carries on sees no stray
+    // completion, a refused prep leaves the slot as a NOP flagged CQE_SKIP_SUCCESS: it is consumed
+    // by the next submit and posts nothing. Preps added to this class should use these helpers.
+
+    IllegalArgumentException refused(String message) {
+        reset(base);
+        sqes.set(JAVA_BYTE, base + IoUringSqe.OPCODE, Opcode.NOP.code());
+        sqes.set(JAVA_BYTE, base + IoUringSqe.FLAGS, (byte) SqeFlags.CQE_SKIP_SUCCESS);
+        return new IllegalArgumentException(message);
+    }
+
+    long nativeAddr(MemorySegment seg, String what) {
+        try {
+            return addressOf(seg, what);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
+    long nativeAddrOrNull(MemorySegment seg, String what) {
+        return seg.equals(MemorySegment.NULL) ? 0 : nativeAddr(seg, what);
+    }
+
+    int checkedLen(long len, String what) {
+        try {
+            return length(len, what);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
+    void checkedIovecs(MemorySegment iovecs, int nr) {
+        try {
+            checkIovecs(iovecs, nr);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
     private Sqe rw(Opcode op, int fd, long addr, int len, long off) {
         opcode(op).fd(fd).addr(addr).len(len).off(off);
         return this;
@@ -133,22 +177,22 @@ public final class Sqe {
 
     /** READ into all of {@code buf} at {@code offset} (-1: the file position). */
     public Sqe prepRead(int fd, MemorySegment buf, long offset) {
-        return rw(Opcode.READ, fd, addressOf(buf, "read buffer"), length(buf.byteSize(), "read"), offset);
+        return rw(Opcode.READ, fd, nativeAddr(buf, "read buffer"), checkedLen(buf.byteSize(), "read"), offset);
     }
 
     public Sqe prepWrite(int fd, MemorySegment buf, long offset) {
-        return rw(Opcode.WRITE, fd, addressOf(buf, "write buffer"), length(buf.byteSize(), "write"), offset);
+        return rw(Opcode.WRITE, fd, nativeAddr(buf, "write buffer"), checkedLen(buf.byteSize(), "write"), offset);
     }
 
     /** READV over {@code nr} iovecs stored in {@code iovecs} (see {@link io.uring4j.ring.Iovecs}). */
     public Sqe prepReadv(int fd, MemorySegment iovecs, int nr, long offset) {
-        checkIovecs(iovecs, nr);
-        return rw(Opcode.READV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+        checkedIovecs(iovecs, nr);
+        return rw(Opcode.READV, fd, nativeAddr(iovecs, "iovec array"), nr, offset);
     }
 
     public Sqe prepWritev(int fd, MemorySegment iovecs, int nr, long offset) {
-        checkIovecs(iovecs, nr);
-        return rw(Opcode.WRITEV, fd, addressOf(iovecs, "iovec array"), nr, offset);
+        checkedIovecs(iovecs, nr);
+        return rw(Opcode.WRITEV, fd, nativeAddr(iovecs, "iovec array"), nr, offset);
     }
 
     /** READV with per-call {@code RWF_*} flags (preadv2), e.g. RWF_NOWAIT. */
@@ -190,7 +234,7 @@ public final class Sqe {
      * (io_uring_prep_fadvise64; the kernel reads addr first and falls back to len).
      */
     public Sqe prepFadvise(int fd, long offset, long len, int advice) {
-        if (len < 0) throw new IllegalArgumentException("fadvise len=" + len + " must be >= 0");
+        if (len < 0) throw refused("fadvise len=" + len + " must be >= 0");
         if (len <= 0xFFFF_FFFFL) return rw(Opcode.FADVISE, fd, 0, (int) len, offset).opFlags(advice);
         return rw(Opcode.FADVISE, fd, len, 0, offset).opFlags(advice);
     }
@@ -201,7 +245,7 @@ public final class Sqe {
      * memory: for a heap segment {@code address()} is an array offset, not a virtual address.
      */
     public Sqe prepMadvise(MemorySegment range, int advice) {
-        long addr = addressOf(range, "madvise range");
+        long addr = nativeAddr(range, "madvise range");
         long len = range.byteSize();
         if (len <= 0xFFFF_FFFFL) return rw(Opcode.MADVISE, -1, addr, (int) len, 0).opFlags(advice);
         return rw(Opcode.MADVISE, -1, addr, 0, len).opFlags(advice);
@@ -209,7 +253,7 @@ public final class Sqe {
 
     /** OPENAT of the NUL-terminated {@code path} (allocate it with {@code arena.allocateFrom(String)}). */
     public Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
-        return rw(Opcode.OPENAT, dfd, addressOf(path, "path"), mode, 0).opFlags(flags);
+        return rw(Opcode.OPENAT, dfd, nativeAddr(path, "path"), mode, 0).opFlags(flags);
     }
 
     /** OPENAT into direct-descriptor {@code slot} (or IORING_FILE_INDEX_ALLOC via {@link #fileIndexRaw}). */
@@ -219,7 +263,7 @@ public final class Sqe {
 
     /** OPENAT2 with a {@code struct open_how} (flags u64, mode u64, resolve u64; see {@link OpenHow}). */
     public Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
-        return rw(Opcode.OPENAT2, dfd, addressOf(path, "path"), (int) OpenHow.SIZE, addressOf(how, "open_how"));
+        return rw(Opcode.OPENAT2, dfd, nativeAddr(path, "path"), (int) OpenHow.SIZE, nativeAddr(how, "open_how"));
     }
 
     public Sqe prepClose(int fd) { return rw(Opcode.CLOSE, fd, 0, 0, 0); }
@@ -227,30 +271,30 @@ public final class Sqe {
     /** STATX into {@code statxbuf} (at least {@link Statx#SIZE} bytes). */
     public Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
         if (statxbuf.byteSize() < Statx.SIZE)
-            throw new IllegalArgumentException("statx buffer of " + statxbuf.byteSize() + " bytes < " + Statx.SIZE);
-        return rw(Opcode.STATX, dfd, addressOf(path, "path"), mask, addressOf(statxbuf, "statx buffer")).opFlags(flags);
+            throw refused("statx buffer of " + statxbuf.byteSize() + " bytes < " + Statx.SIZE);
+        return rw(Opcode.STATX, dfd, nativeAddr(path, "path"), mask, nativeAddr(statxbuf, "statx buffer")).opFlags(flags);
     }
 
     public Sqe prepFtruncate(int fd, long len) { return rw(Opcode.FTRUNCATE, fd, 0, 0, len); }
 
     public Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
-        return rw(Opcode.RENAMEAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+        return rw(Opcode.RENAMEAT, oldDfd, nativeAddr(oldPath, "old path"), newDfd, nativeAddr(newPath, "new path")).opFlags(flags);
     }
 
     public Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
-        return rw(Opcode.UNLINKAT, dfd, addressOf(path, "path"), 0, 0).opFlags(flags);
+        return rw(Opcode.UNLINKAT, dfd, nativeAddr(path, "path"), 0, 0).opFlags(flags);
     }
 
     public Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
-        return rw(Opcode.MKDIRAT, dfd, addressOf(path, "path"), mode, 0);
+        return rw(Opcode.MKDIRAT, dfd, nativeAddr(path, "path"), mode, 0);
     }
 
     public Sqe prepSymlinkat(MemorySegment target, int newDfd, MemorySegment linkPath) {
-        return rw(Opcode.SYMLINKAT, newDfd, addressOf(target, "target"), 0, addressOf(linkPath, "link path"));
+        return rw(Opcode.SYMLINKAT, newDfd, nativeAddr(target, "target"), 0, nativeAddr(linkPath, "link path"));
     }
 
     public Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
-        return rw(Opcode.LINKAT, oldDfd, addressOf(oldPath, "old path"), newDfd, addressOf(newPath, "new path")).opFlags(flags);
+        return rw(Opcode.LINKAT, oldDfd, nativeAddr(oldPath, "old path"), newDfd, nativeAddr(newPath, "new path")).opFlags(flags);
     }
 
     public static final int SPLICE_F_FD_IN_FIXED = 1 << 31;
@@ -268,8 +312,8 @@ public final class Sqe {
 
     /** PIPE (6.16+): the two new fds are written to {@code fds} (two ints). */
     public Sqe prepPipe(MemorySegment fds, int pipeFlags) {
-        if (fds.byteSize() < 8) throw new IllegalArgumentException("pipe fds buffer needs 8 bytes, has " + fds.byteSize());
-        return rw(Opcode.PIPE, 0, addressOf(fds, "pipe fds"), 0, 0).opFlags(pipeFlags);
+        if (fds.byteSize() < 8) throw refused("pipe fds buffer needs 8 bytes, has " + fds.byteSize());
+        return rw(Opcode.PIPE, 0, nativeAddr(fds, "pipe fds"), 0, 0).opFlags(pipeFlags);
     }
 
     // ------------------------------------------------------------------ timeouts, cancel, poll
@@ -279,7 +323,7 @@ public final class Sqe {
      * other completions ({@code count} = 0: time only). {@code flags}: {@link TimeoutFlags}.
      */
     public Sqe prepTimeout(MemorySegment ts, int count, int flags) {
-        return rw(Opcode.TIMEOUT, -1, addressOf(ts, "timespec"), 1, count).opFlags(flags);
+        return rw(Opcode.TIMEOUT, -1, nativeAddr(ts, "timespec"), 1, count).opFlags(flags);
     }
 
     public Sqe prepTimeoutRemove(long userData, int flags) {
@@ -288,12 +332,12 @@ public final class Sqe {
 
     /** Re-arms the timeout identified by {@code userData} with {@code ts} (TIMEOUT_REMOVE + UPDATE). */
     public Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
-        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, addressOf(ts, "timespec")).opFlags(flags | TimeoutFlags.UPDATE);
+        return rw(Opcode.TIMEOUT_REMOVE, -1, userData, 0, nativeAddr(ts, "timespec")).opFlags(flags | TimeoutFlags.UPDATE);
     }
 
     /** LINK_TIMEOUT: bounds the previous linked SQE, which is cancelled (-ECANCELED) when {@code ts} elapses. */
     public Sqe prepLinkTimeout(MemorySegment ts, int flags) {
-        return rw(Opcode.LINK_TIMEOUT, -1, addressOf(ts, "timespec"), 1, 0).opFlags(flags);
+        return rw(Opcode.LINK_TIMEOUT, -1, nativeAddr(ts, "timespec"), 1, 0).opFlags(flags);
     }
 
     /** ASYNC_CANCEL of the request with {@code userData}; {@code flags}: {@link CancelFlags} (ALL, ANY ...). */
@@ -342,15 +386,15 @@ public final class Sqe {
 
     /** EPOLL_CTL: {@code op} on {@code fd} in epoll instance {@code epfd}; {@code event} is an epoll_event (or NULL for DEL). */
     public Sqe prepEpollCtl(int epfd, int fd, int op, MemorySegment event) {
-        return rw(Opcode.EPOLL_CTL, epfd, addressOrNull(event, "epoll_event"), op, fd);
+        return rw(Opcode.EPOLL_CTL, epfd, nativeAddrOrNull(event, "epoll_event"), op, fd);
     }
 
     /** EPOLL_WAIT (6.15+): up to {@code maxEvents} epoll_events ({@link #EPOLL_EVENT_SIZE} each) into {@code events}. */
     public Sqe prepEpollWait(int epfd, MemorySegment events, int maxEvents, int flags) {
         if (maxEvents < 1 || events.byteSize() < (long) EPOLL_EVENT_SIZE * maxEvents)
-            throw new IllegalArgumentException("epoll events buffer of " + events.byteSize() + " bytes cannot hold maxEvents="
+            throw refused("epoll events buffer of " + events.byteSize() + " bytes cannot hold maxEvents="
                     + maxEvents + " (" + EPOLL_EVENT_SIZE + " bytes each)");
-        return rw(Opcode.EPOLL_WAIT, epfd, addressOf(events, "epoll events"), maxEvents, 0).opFlags(flags);
+        return rw(Opcode.EPOLL_WAIT, epfd, nativeAddr(events, "epoll events"), maxEvents, 0).opFlags(flags);
     }
 
     // ------------------------------------------------------------------ sockets
@@ -364,14 +408,14 @@ public final class Sqe {
     }
 
     public Sqe prepBind(int fd, MemorySegment sockaddr) {
-        return rw(Opcode.BIND, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+        return rw(Opcode.BIND, fd, nativeAddr(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
     }
 
     public Sqe prepListen(int fd, int backlog) { return rw(Opcode.LISTEN, fd, 0, backlog, 0); }
 
     /** ACCEPT; {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}. */
     public Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
-        return rw(Opcode.ACCEPT, fd, addressOrNull(addr, "accept sockaddr"), 0, addressOrNull(addrLen, "accept addrlen"))
+        return rw(Opcode.ACCEPT, fd, nativeAddrOrNull(addr, "accept sockaddr"), 0, nativeAddrOrNull(addrLen, "accept addrlen"))
                 .opFlags(flags);
     }
 
@@ -384,33 +428,33 @@ public final class Sqe {
     }
 
     public Sqe prepConnect(int fd, MemorySegment sockaddr) {
-        return rw(Opcode.CONNECT, fd, addressOf(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
+        return rw(Opcode.CONNECT, fd, nativeAddr(sockaddr, "sockaddr"), 0, sockaddr.byteSize());
     }
 
     public Sqe prepSend(int fd, MemorySegment buf, int msgFlags) {
-        return rw(Opcode.SEND, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send"), 0).opFlags(msgFlags);
+        return rw(Opcode.SEND, fd, nativeAddr(buf, "send buffer"), checkedLen(buf.byteSize(), "send"), 0).opFlags(msgFlags);
     }
 
     /** SEND to {@code sockaddr} (sendto(2); for unconnected datagram sockets): addr2 + addr_len (6.10+). */
     public Sqe prepSendto(int fd, MemorySegment buf, int msgFlags, MemorySegment sockaddr) {
-        prepSend(fd, buf, msgFlags).off(addressOf(sockaddr, "sockaddr"));
+        prepSend(fd, buf, msgFlags).off(nativeAddr(sockaddr, "sockaddr"));
         if (sockaddr.byteSize() > 0xFFFF)
-            throw new IllegalArgumentException("sockaddr of " + sockaddr.byteSize() + " bytes exceeds the 16-bit addr_len");
+            throw refused("sockaddr of " + sockaddr.byteSize() + " bytes exceeds the 16-bit addr_len");
         sqes.set(JAVA_SHORT, base + IoUringSqe.ADDR_LEN, (short) sockaddr.byteSize());
         return this;
     }
 
     public Sqe prepRecv(int fd, MemorySegment buf, int msgFlags) {
-        return rw(Opcode.RECV, fd, addressOf(buf, "recv buffer"), length(buf.byteSize(), "recv"), 0).opFlags(msgFlags);
+        return rw(Opcode.RECV, fd, nativeAddr(buf, "recv buffer"), checkedLen(buf.byteSize(), "recv"), 0).opFlags(msgFlags);
     }
 
     /** SENDMSG of a {@code struct msghdr} (see {@link MsgHdr}). */
     public Sqe prepSendmsg(int fd, MemorySegment msghdr, int msgFlags) {
-        return rw(Opcode.SENDMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+        return rw(Opcode.SENDMSG, fd, nativeAddr(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
     }
 
     public Sqe prepRecvmsg(int fd, MemorySegment msghdr, int msgFlags) {
-        return rw(Opcode.RECVMSG, fd, addressOf(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
+        return rw(Opcode.RECVMSG, fd, nativeAddr(msghdr, "msghdr"), 1, 0).opFlags(msgFlags);
     }
 
     /**
@@ -418,7 +462,7 @@ public final class Sqe {
      * no longer references {@code buf}, a notification (F_NOTIF). Keep {@code buf} until the second.
      */
     public Sqe prepSendZc(int fd, MemorySegment buf, int msgFlags, int zcFlags) {
-        return rw(Opcode.SEND_ZC, fd, addressOf(buf, "send buffer"), length(buf.byteSize(), "send_zc"), 0)
+        return rw(Opcode.SEND_ZC, fd, nativeAddr(buf, "send buffer"), checkedLen(buf.byteSize(), "send_zc"), 0)
                 .opFlags(msgFlags).ioprio(zcFlags);
     }
 
@@ -467,12 +511,12 @@ public final class Sqe {
 
     /** FUTEX_WAIT on the 32-bit word at {@code futex} while it equals {@code val}. */
     public Sqe prepFutexWait(MemorySegment futex, long val, long mask, int futexFlags) {
-        return rw(Opcode.FUTEX_WAIT, futexFlags, addressOf(futex, "futex word"), 0, val).addr3(mask);
+        return rw(Opcode.FUTEX_WAIT, futexFlags, nativeAddr(futex, "futex word"), 0, val).addr3(mask);
     }
 
     /** FUTEX_WAKE of up to {@code nr} waiters on {@code futex}. */
     public Sqe prepFutexWake(MemorySegment futex, long nr, long mask, int futexFlags) {
-        return rw(Opcode.FUTEX_WAKE, futexFlags, addressOf(futex, "futex word"), 0, nr).addr3(mask);
+        return rw(Opcode.FUTEX_WAKE, futexFlags, nativeAddr(futex, "futex word"), 0, nr).addr3(mask);
     }
 
     /** Size of {@code struct futex_waitv}: val u64, uaddr u64, flags u32, __reserved u32. */
@@ -484,16 +528,16 @@ public final class Sqe {
      */
     public Sqe prepFutexWaitv(MemorySegment waitv, int nr) {
         if (nr < 1 || nr > 128 || waitv.byteSize() < FUTEX_WAITV_SIZE * nr)
-            throw new IllegalArgumentException("futex_waitv nr=" + nr + " must be in 1..128 and fit the "
+            throw refused("futex_waitv nr=" + nr + " must be in 1..128 and fit the "
                     + waitv.byteSize() + "-byte array (24 bytes each)");
-        return rw(Opcode.FUTEX_WAITV, 0, addressOf(waitv, "futex_waitv array"), nr, 0);
+        return rw(Opcode.FUTEX_WAITV, 0, nativeAddr(waitv, "futex_waitv array"), nr, 0);
     }
 
     public static final int P_ALL = 0, P_PID = 1, WEXITED = 4;
 
     /** WAITID for a child ({@code idtype} P_PID/P_ALL); {@code infop} receives a siginfo_t (128 bytes) or NULL. */
     public Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options) {
-        rw(Opcode.WAITID, id, 0, idtype, addressOrNull(infop, "siginfo"));
+        rw(Opcode.WAITID, id, 0, idtype, nativeAddrOrNull(infop, "siginfo"));
         return fileIndexRaw(options);
     }
 
@@ -502,24 +546,24 @@ public final class Sqe {
     public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
 
     public Sqe prepFsetxattr(int fd, MemorySegment name, MemorySegment value, int flags) {
-        return rw(Opcode.FSETXATTR, fd, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).opFlags(flags);
+        return rw(Opcode.FSETXATTR, fd, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).opFlags(flags);
     }
 
     /** FGETXATTR into {@code value}; the result is the value's length (ERANGE if it does not fit). */
     public Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value) {
-        return rw(Opcode.FGETXATTR, fd, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value"));
+        return rw(Opcode.FGETXATTR, fd, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value"));
     }
 
     public Sqe prepSetxattr(MemorySegment path, MemorySegment name, MemorySegment value, int flags) {
-        return rw(Opcode.SETXATTR, 0, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).opFlags(flags).addr3(addressOf(path, "path"));
+        return rw(Opcode.SETXATTR, 0, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).opFlags(flags).addr3(nativeAddr(path, "path"));
     }
 
     public Sqe prepGetxattr(MemorySegment path, MemorySegment name, MemorySegment value) {
-        return rw(Opcode.GETXATTR, 0, addressOf(name, "xattr name"), length(value.byteSize(), "xattr value"),
-                addressOf(value, "xattr value")).addr3(addressOf(path, "path"));
+        return rw(Opcode.GETXATTR, 0, nativeAddr(name, "xattr name"), checkedLen(value.byteSize(), "xattr value"),
+                nativeAddr(value, "xattr value")).addr3(nativeAddr(path, "path"));
     }
 
     // ------------------------------------------------------------------ fixed buffers and files
@@ -538,34 +582,22 @@ public final class Sqe {
      * of {@code bufs}, starting {@code bufOffset} bytes into that buffer.
      */
     public Sqe prepReadFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
-        long addr = bufs.address(bufIndex, bufOffset, len);
-        rw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READ_FIXED, fd, bufs.address(bufIndex, bufOffset, len), len, offset, bufs, bufIndex);
     }
 
     /** READ_FIXED into {@code buf}, which must lie inside registered buffer {@code bufIndex} (e.g. a slice of it). */
     public Sqe prepReadFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
-        long addr = bufs.address(bufIndex, buf);
-        rw(Opcode.READ_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READ_FIXED, fd, bufs.address(bufIndex, buf), (int) buf.byteSize(), offset, bufs, bufIndex);
     }
 
     /** WRITE_FIXED: {@code len} bytes from registered buffer {@code bufIndex} at {@code bufOffset} to file {@code offset}. */
     public Sqe prepWriteFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
-        long addr = bufs.address(bufIndex, bufOffset, len);
-        rw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.WRITE_FIXED, fd, bufs.address(bufIndex, bufOffset, len), len, offset, bufs, bufIndex);
     }
 
     /** WRITE_FIXED of {@code buf}, which must lie inside registered buffer {@code bufIndex}. */
     public Sqe prepWriteFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
-        long addr = bufs.address(bufIndex, buf);
-        rw(Opcode.WRITE_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.WRITE_FIXED, fd, bufs.address(bufIndex, buf), (int) buf.byteSize(), offset, bufs, bufIndex);
     }
 
     /**
@@ -574,16 +606,19 @@ public final class Sqe {
      * total against MAX_RW_COUNT.
      */
     public Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
-        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
-        rw(Opcode.READV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READV_FIXED, fd, fixedIovecs(iovecs, nr, bufs, bufIndex), nr, offset, bufs, bufIndex)
+                .opFlags(rwFlags);
     }
 
     /** WRITEV_FIXED (6.15+); see {@link #prepReadvFixed}. */
     public Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
-        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
-        rw(Opcode.WRITEV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        return fixedRw(Opcode.WRITEV_FIXED, fd, fixedIovecs(iovecs, nr, bufs, bufIndex), nr, offset, bufs, bufIndex)
+                .opFlags(rwFlags);
+    }
+
+    /** The fields every table-aware fixed read/write sets, once {@code addr} passed the table's checks; counts the I/O. */
+    private Sqe fixedRw(Opcode op, int fd, long addr, int len, long offset, FixedBuffers bufs, int bufIndex) {
+        rw(op, fd, addr, len, offset).bufIndex(bufIndex);
         bufs.ioStarted();
         return this;
     }

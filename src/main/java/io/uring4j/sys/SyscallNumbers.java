@@ -24,4 +24,5 @@ public final class SyscallNumbers {
     public static final long TGKILL = AARCH64 ? 131 : 234;
     public static final long CAPGET = AARCH64 ? 90 : 125;
     public static final long CAPSET = AARCH64 ? 91 : 126;
+    public static final long PRCTL = AARCH64 ? 167 : 157;
 }

@@ -12,7 +12,7 @@ class RegWaitAbsTimerTest {
 
     @Test
     void monotonicDeadlineHonoured() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(2).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(2).build())) {
             WaitRegion region = ring.waitRegion();
             assertEquals(WaitClock.MONOTONIC, region.clock());
             long start = WaitClock.MONOTONIC.now();
@@ -40,7 +40,7 @@ class RegWaitAbsTimerTest {
 
     @Test
     void boottimeClockChosenAtBuild() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(WaitRegionSpec.slots(1).clock(WaitClock.BOOTTIME)).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(WaitRegionSpec.slots(1).clock(WaitClock.BOOTTIME)).build())) {
             WaitRegion region = ring.waitRegion();
             assertEquals(WaitClock.BOOTTIME, region.clock());
             long start = WaitClock.BOOTTIME.now();
@@ -54,7 +54,7 @@ class RegWaitAbsTimerTest {
 
     @Test
     void clockSwitchedAtRuntimeAppliesToNextDeadline() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(1).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(1).build())) {
             WaitRegion region = ring.waitRegion();
             WaitSlot slot = region.slot(0);
             region.useClock(WaitClock.BOOTTIME);

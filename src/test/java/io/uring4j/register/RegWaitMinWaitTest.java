@@ -20,7 +20,7 @@ class RegWaitMinWaitTest {
     @Test
     void returnsAfterMinWaitWithFewerThanAsked() throws Exception {
         int[] p = pipe();
-        try (Ring ring = Ring.builder().entries(8).waitSlots(2).build(); Arena a = Arena.ofConfined()) {
+        try (Ring ring = watched(Ring.builder().entries(8).waitSlots(2).build()); Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(16);
             WaitSlot batching = ring.waitRegion().slot(0).timeout(3_000 * MS).minWaitMicros(120_000);
             assertEquals(120_000, batching.minWaitMicros());
@@ -42,7 +42,7 @@ class RegWaitMinWaitTest {
     @Test
     void withoutMinWaitTheSameWaitHoldsOutUntilTimeout() throws Exception {
         int[] p = pipe();
-        try (Ring ring = Ring.builder().entries(8).waitSlots(1).build(); Arena a = Arena.ofConfined()) {
+        try (Ring ring = watched(Ring.builder().entries(8).waitSlots(1).build()); Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(16);
             WaitSlot slot = ring.waitRegion().slot(0).timeout(300 * MS).minWaitMicros(120_000);
             slot.minWaitMicros(0); // changed in place: min-wait off
@@ -64,7 +64,7 @@ class RegWaitMinWaitTest {
 
     @Test
     void minWaitWithNothingArrivedKeepsWaitingToTheTimeout() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(1).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(1).build())) {
             WaitSlot slot = ring.waitRegion().slot(0).timeout(200 * MS).minWaitMicros(30_000);
             long t0 = System.nanoTime();
             assertEquals(-Errno.ETIME, ring.waitCqes(2, slot));

@@ -27,7 +27,7 @@ class RegWaitRawKernelTest {
 
     @Test
     void kernelRejectsUnalignedAndOutOfRangeOffsetsAndBadArgsz() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(64).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(64).build())) {
             WaitRegion region = ring.waitRegion();
             assertEquals(4096, region.byteSize());
             region.slot(0).timeout(0); // slot 0: zero timeout, so valid raw waits return at once
@@ -43,7 +43,7 @@ class RegWaitRawKernelTest {
 
     @Test
     void everyOffsetTheLibraryProducesIsAccepted() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(64).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(64).build())) {
             WaitRegion region = ring.waitRegion();
             for (int i = 0; i < region.slotCount(); i++) {
                 WaitSlot s = region.slot(i).timeout(0);
@@ -84,7 +84,7 @@ class RegWaitRawKernelTest {
     @Test
     void secondRegionRejectedByLibraryAndKernel() throws Exception {
         // disabled() + waitSlots: the builder registers and leaves the ring disabled as asked
-        try (Ring ring = Ring.builder().entries(4).disabled().waitSlots(2).build(); Arena a = Arena.ofConfined()) {
+        try (Ring ring = watched(Ring.builder().entries(4).disabled().waitSlots(2).build()); Arena a = Arena.ofConfined()) {
             assertEquals(-Errno.EBADFD, ring.enter(0, 0, 0, 0, 0), "ring must still be disabled");
             var e = assertThrows(IllegalStateException.class, () -> WaitRegion.register(ring, WaitRegionSpec.slots(2)));
             assertTrue(e.getMessage().contains("already has a wait region"), e.getMessage());
@@ -105,7 +105,7 @@ class RegWaitRawKernelTest {
 
     @Test
     void unknownRegWaitFlagsAreEinval() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(1).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(1).build())) {
             WaitRegion region = ring.waitRegion();
             region.slot(0).timeout(0);
             region.memory().set(JAVA_INT, RegWait.FLAGS, 0x2 | WaitRegion.REG_WAIT_TS);

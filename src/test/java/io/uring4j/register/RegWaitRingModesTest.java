@@ -17,7 +17,7 @@ class RegWaitRingModesTest {
     @Test
     void deferTaskrunCompletionRunsInsideSlotWait() throws Exception {
         int[] p = pipe();
-        try (Ring ring = Ring.builder().entries(8).deferTaskrun().waitSlots(2).build(); Arena a = Arena.ofConfined()) {
+        try (Ring ring = watched(Ring.builder().entries(8).deferTaskrun().waitSlots(2).build()); Arena a = Arena.ofConfined()) {
             assertTrue((ring.setupFlags() & SetupFlags.DEFER_TASKRUN) != 0);
             WaitSlot slot = ring.waitRegion().slot(1).timeout(3_000 * MS);
             MemorySegment buf = a.allocate(8);
@@ -45,7 +45,7 @@ class RegWaitRingModesTest {
     @Test
     void deferTaskrunMinWaitBatching() throws Exception {
         int[] p = pipe();
-        try (Ring ring = Ring.builder().entries(8).deferTaskrun().waitSlots(1).build(); Arena a = Arena.ofConfined()) {
+        try (Ring ring = watched(Ring.builder().entries(8).deferTaskrun().waitSlots(1).build()); Arena a = Arena.ofConfined()) {
             WaitSlot slot = ring.waitRegion().slot(0).timeout(3_000 * MS).minWaitMicros(100_000);
             ring.sqe().prepRead(p[0], a.allocate(8), 0).userData(12);
             ring.submit();
@@ -62,7 +62,7 @@ class RegWaitRingModesTest {
 
     @Test
     void sqpollSubmitAndWaitThroughSlot() throws Exception {
-        try (Ring ring = Ring.builder().entries(8).sqPoll(10).waitSlots(2).build()) {
+        try (Ring ring = watched(Ring.builder().entries(8).sqPoll(10).waitSlots(2).build())) {
             assertTrue((ring.setupFlags() & SetupFlags.SQPOLL) != 0);
             WaitSlot slot = ring.waitRegion().slot(0).timeout(2_000 * MS);
             for (int i = 0; i < 3; i++) {

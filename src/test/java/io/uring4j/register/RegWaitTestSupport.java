@@ -2,6 +2,7 @@ package io.uring4j.register;
 
 import io.uring4j.ring.Cqe;
 import io.uring4j.ring.Ring;
+import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
 
 import java.lang.foreign.Arena;
@@ -18,6 +19,8 @@ final class RegWaitTestSupport {
     static final long MS = 1_000_000L;
     /** Upper slack for a timed wait on a shared 2-core machine. */
     static final long SLACK = 500 * MS;
+    /** user_data of the CQEs the watchdog posts. */
+    static final long WATCHDOG_USER_DATA = 0xDEAD_D06L;
 
     /** A pipe: [0] read end, [1] write end. */
     static int[] pipe() {
@@ -49,6 +52,37 @@ final class RegWaitTestSupport {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * A broken slot (say, a timeout the kernel never sees) would leave io_uring_enter waiting
+     * forever, and JUnit's timeout cannot interrupt a native wait. The watchdog thread posts CQEs
+     * into the ring with MSG_RING after 20 s, which ends any wait so the test fails instead of
+     * hanging; it exits as soon as the ring is closed.
+     */
+    static Ring watched(Ring ring) {
+        long deadline = System.nanoTime() + 20_000 * MS;
+        Thread t = new Thread(() -> {
+            try {
+                while (!ring.isClosed() && System.nanoTime() < deadline) Thread.sleep(50);
+                if (ring.isClosed()) return;
+                // only now a ring of its own, so no fd is held while tests count theirs
+                try (Ring own = Ring.open(2)) {
+                    for (int posted = 0; posted < 16 && !ring.isClosed(); posted++) {
+                        System.err.println("watchdog: a wait on ring fd " + ring.fd() + " hung for 20 s; posting a CQE");
+                        own.sqe().prepMsgRing(ring.fd(), -Errno.ECANCELED, WATCHDOG_USER_DATA, 0);
+                        own.submitAndWait(1);
+                        own.cqAdvance(own.cqReady());
+                        Thread.sleep(100);
+                    }
+                }
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "regwait-watchdog");
+        t.setDaemon(true);
+        t.start();
+        return ring;
     }
 
     static void assertElapsedAtLeast(long elapsedNs, long wantNs, String what) {

@@ -14,7 +14,7 @@ class RegWaitTimeoutTest {
 
     @Test
     void timeoutHonouredThroughSlot() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(4).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(4).build())) {
             WaitRegion region = ring.waitRegion();
             assertTrue(region.isRegistered(), "6.18 has registered waits: no fallback expected");
             assertFalse(region.isKernelAllocated());
@@ -29,7 +29,7 @@ class RegWaitTimeoutTest {
 
     @Test
     void slotChangedInPlaceChangesNextWait() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(1).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(1).build())) {
             WaitSlot slot = ring.waitRegion().slot(0);
             long[] asked = {5 * MS, 150 * MS, 5 * MS, 60 * MS};
             for (long want : asked) {
@@ -47,7 +47,7 @@ class RegWaitTimeoutTest {
     @Test
     void severalSlotsUsedAlternately() throws Exception {
         long[] timeouts = {3 * MS, 40 * MS, 90 * MS};
-        try (Ring ring = Ring.builder().entries(4).waitSlots(timeouts.length).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(timeouts.length).build())) {
             WaitRegion region = ring.waitRegion();
             for (int i = 0; i < timeouts.length; i++) region.slot(i).timeout(timeouts[i]);
             assertSame(region.slot(1), region.slot(1), "slot(i) is one object per index");
@@ -65,7 +65,7 @@ class RegWaitTimeoutTest {
 
     @Test
     void completionEndsSlotWaitAndSubmitGoesThroughSlotCall() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(2).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(2).build())) {
             WaitSlot slot = ring.waitRegion().slot(1).timeout(Duration.ofSeconds(5));
             ring.sqe().prepNop().userData(77);
             ring.sqe().prepNop().userData(78);
@@ -85,7 +85,7 @@ class RegWaitTimeoutTest {
 
     @Test
     void plainTimedWaitsStillWorkOnARingWithSlots() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(1).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(1).build())) {
             long t0 = System.nanoTime();
             assertEquals(-Errno.ETIME, ring.waitCqes(1, 20 * MS));
             assertElapsedAtLeast(System.nanoTime() - t0, 20 * MS, "EXT_ARG path");
@@ -97,7 +97,7 @@ class RegWaitTimeoutTest {
 
     @Test
     void kernelAllocatedRegionIsMappedAtReportedOffset() throws Exception {
-        try (Ring ring = Ring.builder().entries(4).waitSlots(WaitRegionSpec.slots(100).kernelAllocated()).build()) {
+        try (Ring ring = watched(Ring.builder().entries(4).waitSlots(WaitRegionSpec.slots(100).kernelAllocated()).build())) {
             WaitRegion region = ring.waitRegion();
             assertTrue(region.isRegistered());
             assertTrue(region.isKernelAllocated());
