@@ -322,6 +322,9 @@ final class IoOp<T> extends Op<T> {
      * the buffer back.
      */
     int await(EventLoop l) throws IOException {
+        if (l.inLoop())
+            throw new IllegalStateException("blocking " + kind + " on event loop thread '" + l.name()
+                    + "' would wait for itself: use AsyncIo from loop callbacks");
         waiter = Thread.currentThread();
         l.enqueue(this);
         boolean interrupted = false, cancelSent = false;

@@ -116,6 +116,15 @@ class EventLoopTest {
             assertTrue(CqeFlags.hasMore(cqes.get(0)[1]) && !CqeFlags.hasMore(cqes.get(2)[1]));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.register((r, f) -> {}));
             assertTrue(e.getMessage().contains("loop thread"), e.getMessage());
+            Throwable onLoop = loop.submit(() -> {
+                try {
+                    BlockingIo.of(loop).sleep(Duration.ofMillis(1));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }).get(5, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, onLoop, "a blocking call on the loop thread would deadlock");
         }
     }
 
