@@ -46,6 +46,9 @@ final class HttpBenchCommand implements Callable<Integer> {
     @Option(names = "--connections", description = "wrk connections (default ${DEFAULT-VALUE}).")
     int connections = 100;
 
+    @Option(names = "--no-install", description = "Do not install wrk with apt-get when it is missing (root only).")
+    boolean noInstall;
+
     @Option(names = "--wrk-threads", description = "wrk threads (default ${DEFAULT-VALUE}).")
     int wrkThreads = 1;
 
@@ -139,9 +142,9 @@ final class HttpBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (seconds < 1 || rounds < 1 || connections < 1 || wrkThreads < 1 || serverThreads < 1)
             throw new IllegalArgumentException("seconds, rounds, connections and threads must be >= 1");
-        String wrk = findWrk();
+        String wrk = ExternalTool.findOrInstall("wrk", "wrk", !noInstall);
         if (wrk == null) {
-            System.err.println("wrk is not installed: apt-get install -y wrk");
+            System.err.println("wrk is not installed: " + ExternalTool.howToInstall("wrk"));
             return 2;
         }
         List<Server> list = new ArrayList<>();
@@ -284,14 +287,6 @@ final class HttpBenchCommand implements Callable<Integer> {
 
     private static String javaBinary() {
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static String findWrk() {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(d, "wrk");
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
     }
 
     private static int freePort() throws IOException {
