@@ -468,17 +468,9 @@ public final class FaultHandlingService implements AutoCloseable {
         }
 
         boolean zero(ManagedRegion r, long offset, long len) {
-            long done = 0, zeroed = 0;
-            int existing = 0, calls = 0, err = 0;
-            while (done < len) {
-                long z = uffd.zeropageAt(r.base + offset + done, len - done, 0);
-                calls++;
-                if (z > 0) { done += z; zeroed += z; }
-                else if (z == -Errno.EEXIST) { existing++; done += PAGE; }
-                else { err = (int) z; break; }
-            }
-            account(r, offset, len, new CopyResult(zeroed, existing, calls, err, done), true);
-            return err == 0;
+            CopyResult c = uffd.zeropageAllAt(r.base + offset, len, 0);
+            account(r, offset, len, c, true);
+            return c.isComplete();
         }
 
         private void account(ManagedRegion r, long offset, long len, CopyResult c, boolean zero) {

@@ -66,50 +66,42 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
 
     // Each accessor: bounds check, then either the fast path (every page known resident: a direct
     // access) or the slow path, which brackets fault-in *and* the access with enter()/exit() so a
-    // concurrent close() waits for both before unmapping.
+    // concurrent close() waits for both before unmapping. hold() does the check and the fault-in;
+    // the accessor does its access and, if hold() entered, exit().
 
     public byte getByte(long offset) {
-        Objects.checkFromIndexSize(offset, 1, size);
-        if (isResidentPage(offset >>> PAGE_SHIFT)) return segment.get(JAVA_BYTE, offset);
-        enter();
+        boolean held = hold(offset, 1, false);
         try {
-            faultIn(offset, 1, false);
             return segment.get(JAVA_BYTE, offset);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     public short getShort(long offset) {
-        if (allResident(offset, 2)) return segment.get(JAVA_SHORT_UNALIGNED, offset);
-        enter();
+        boolean held = hold(offset, 2, false);
         try {
-            faultIn(offset, 2, false);
             return segment.get(JAVA_SHORT_UNALIGNED, offset);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     public int getInt(long offset) {
-        if (allResident(offset, 4)) return segment.get(JAVA_INT_UNALIGNED, offset);
-        enter();
+        boolean held = hold(offset, 4, false);
         try {
-            faultIn(offset, 4, false);
             return segment.get(JAVA_INT_UNALIGNED, offset);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     public long getLong(long offset) {
-        if (allResident(offset, 8)) return segment.get(JAVA_LONG_UNALIGNED, offset);
-        enter();
+        boolean held = hold(offset, 8, false);
         try {
-            faultIn(offset, 8, false);
             return segment.get(JAVA_LONG_UNALIGNED, offset);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
@@ -118,77 +110,51 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
     }
 
     public void setByte(long offset, byte v) {
-        Objects.checkFromIndexSize(offset, 1, size);
-        if (isResidentPage(offset >>> PAGE_SHIFT)) {
-            segment.set(JAVA_BYTE, offset, v);
-            return;
-        }
-        enter();
+        boolean held = hold(offset, 1, true);
         try {
-            faultIn(offset, 1, true);
             segment.set(JAVA_BYTE, offset, v);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     public void setInt(long offset, int v) {
-        if (allResident(offset, 4)) {
-            segment.set(JAVA_INT_UNALIGNED, offset, v);
-            return;
-        }
-        enter();
+        boolean held = hold(offset, 4, true);
         try {
-            faultIn(offset, 4, true);
             segment.set(JAVA_INT_UNALIGNED, offset, v);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     public void setLong(long offset, long v) {
-        if (allResident(offset, 8)) {
-            segment.set(JAVA_LONG_UNALIGNED, offset, v);
-            return;
-        }
-        enter();
+        boolean held = hold(offset, 8, true);
         try {
-            faultIn(offset, 8, true);
             segment.set(JAVA_LONG_UNALIGNED, offset, v);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     /** Copies {@code dst.byteSize()} bytes from {@code offset} into {@code dst} (any segment, heap included). */
     public void copyTo(long offset, MemorySegment dst) {
         long len = dst.byteSize();
-        if (allResident(offset, len)) {
-            MemorySegment.copy(segment, offset, dst, 0, len);
-            return;
-        }
-        enter();
+        boolean held = hold(offset, len, false);
         try {
-            faultIn(offset, len, false);
             MemorySegment.copy(segment, offset, dst, 0, len);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
     /** Copies all of {@code src} to {@code offset}. */
     public void copyFrom(MemorySegment src, long offset) {
         long len = src.byteSize();
-        if (allResident(offset, len)) {
-            MemorySegment.copy(src, 0, segment, offset, len);
-            return;
-        }
-        enter();
+        boolean held = hold(offset, len, true);
         try {
-            faultIn(offset, len, true);
             MemorySegment.copy(src, 0, segment, offset, len);
         } finally {
-            exit();
+            if (held) exit();
         }
     }
 
@@ -204,13 +170,7 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
 
     /** Brings [offset, offset+len) in now (read faults); throws if a page cannot be supplied. */
     public void populate(long offset, long len) {
-        if (allResident(offset, len)) return;
-        enter();
-        try {
-            faultIn(offset, len, false);
-        } finally {
-            exit();
-        }
+        if (hold(offset, len, false)) exit();
     }
 
     public boolean isResident(long offset) {
@@ -225,6 +185,22 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
         for (long p = offset >>> PAGE_SHIFT, last = (offset + len - 1) >>> PAGE_SHIFT; p <= last; p++)
             if (!isResidentPage(p)) return false;
         return true;
+    }
+
+    /**
+     * Bounds check; then, unless every page of the range is known resident, enter() and fault the
+     * range in. Returns whether it entered: the caller then owes an exit() after its access.
+     */
+    private boolean hold(long offset, long len, boolean write) {
+        if (allResident(offset, len)) return false;
+        enter();
+        try {
+            faultIn(offset, len, write);
+            return true;
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
+        }
     }
 
     /**

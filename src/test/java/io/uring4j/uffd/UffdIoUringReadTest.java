@@ -26,7 +26,9 @@ class UffdIoUringReadTest {
             assertEquals(1, ring.submit());
             assertEquals(-62 /* ETIME */, ring.waitCqes(1, 100_000_000L), "no fault yet: the read must wait, not fail with EAGAIN");
             Mem.Faulter f = Mem.Faulter.populate(m.address() + 2 * P, P, false);
-            Cqe c = ring.waitCqe();
+            assertEquals(1, ring.waitCqes(1, 5_000_000_000L), "the fault's message completes the read within 5 s");
+            Cqe c = ring.peekCqe();
+            assertNotNull(c);
             assertEquals(7, c.userData());
             assertEquals(UffdMsg.SIZE, c.res(), "one message");
             ring.cqeSeen();

@@ -114,4 +114,30 @@ class WriteTrackerTest {
         assertThrows(IllegalStateException.class, t::snapshot);
         assertThrows(IllegalStateException.class, () -> t.setLong(0, 1));
     }
+
+    @Test
+    void asyncCloseRacingSnapshotsIsCleanOnBothSides() throws Exception {
+        // close() must neither throw (freeing the scan buffers while a scan is in the ioctl) nor
+        // make a racing snapshot fail with anything but IllegalStateException (e.g. EBADF from a
+        // pagemap fd closed under it)
+        for (int round = 0; round < 50; round++) {
+            WriteTracker t = WriteTracker.async(4 * P);
+            AtomicBoolean started = new AtomicBoolean();
+            Future<Throwable> scanner = FaultHandlingServiceTest.onPlatformThread(() -> {
+                try {
+                    while (true) {
+                        t.snapshot();
+                        started.set(true);
+                    }
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            long until = System.nanoTime() + 1_000_000_000L;
+            while (!started.get() && System.nanoTime() < until) Thread.onSpinWait();
+            assertDoesNotThrow(t::close, "round " + round);
+            Throwable ended = scanner.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, ended, "round " + round + ": " + ended);
+        }
+    }
 }
