@@ -68,6 +68,20 @@ public final class Ring implements AutoCloseable {
 
     /** Local copies: the SQE tail not yet published, and the CQ head we own. */
     private int sqeTail, sqeHead;
+    /**
+     * The kernel's SQ head as last read. It only moves forward, so a stale value can only make the
+     * queue look fuller than it is: re-read it only when the queue looks full.
+     *
+     * <p>Invariant: every free slot, [sqeTail, cachedSqHead + sqEntries), is zero. The kernel is done
+     * with an SQE once its head has passed it (FEAT_SUBMIT_STABLE: the kernel copies what it needs at
+     * submission), so slots are zeroed in bulk when the head is re-read, and {@link #nextSqe()} hands
+     * out a zeroed entry without writing it. The mapping starts zeroed.
+     */
+    private int cachedSqHead;
+    /** Source of zeroes for the bulk clear of consumed SQEs (a copy needs no slice object). */
+    private static final MemorySegment ZEROES = Arena.global().allocate(8192, 64);
+    private static final long SMALL_ZERO = 256;
+    private static final java.lang.foreign.ValueLayout.OfLong LONG_UNALIGNED = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
     private int localCqHead;
 
     /** fd or registered index given to io_uring_enter, and the flag that says which. */
@@ -145,9 +159,13 @@ public final class Ring implements AutoCloseable {
                 for (int i = 0; i < sqEntries; i++) sqRing.set(JAVA_INT, sqArray + 4L * i, i);
             }
             sqeTail = sqeHead = (int) INT.getAcquire(sqRing, sqTail);
+            cachedSqHead = (int) INT.getAcquire(sqRing, sqHead);
             localCqHead = (int) INT.getAcquire(cqRing, cqHead);
         }
-        errno = Native.newErrnoBuffer(arena);
+        // An automatic arena, not the ring's shared one: a downcall acquires and releases the session
+        // of every segment it is passed, which for a shared arena is two atomic updates per
+        // io_uring_enter; an implicit session's acquire is a no-op, and the GC frees the buffer.
+        errno = Native.newErrnoBuffer(Arena.ofAuto());
         extArg = arena.allocate(GeteventsArg.LAYOUT);
         extTs = arena.allocate(KernelTimespec.LAYOUT);
         sqe = new Sqe(sqes, (setupFlags & SetupFlags.SQE128) != 0);
@@ -194,7 +212,9 @@ public final class Ring implements AutoCloseable {
 
     private void checkOwner() {
         Thread t = Thread.currentThread();
-        if (owner != t) claim(t);
+        // closed is checked here too: nextSqe() no longer touches the mapping on its fast path, so
+        // the arena's own use-after-close check would not fire there
+        if (owner != t || closed) claim(t);
     }
 
     private void claim(Thread t) {
@@ -227,10 +247,38 @@ public final class Ring implements AutoCloseable {
     public Sqe nextSqe() {
         checkOwner();
         int tail = sqeTail;
-        int head = sqPoll ? (int) INT.getAcquire(sqRing, sqHead) : (int) INT.get(sqRing, sqHead);
-        if (tail - head >= sqEntries) return null;
+        if (tail - cachedSqHead >= sqEntries && tail - refreshSqHead() >= sqEntries) return null;
         sqeTail = tail + 1;
-        return sqe.reset((long) (tail & sqMask) << sqeShift);
+        return sqe.at((long) (tail & sqMask) << sqeShift);
+    }
+
+    /** Re-reads the kernel's SQ head and zeroes the slots it has consumed since the last read. */
+    private int refreshSqHead() {
+        int head = sqPoll ? (int) INT.getAcquire(sqRing, sqHead) : (int) INT.get(sqRing, sqHead);
+        int from = cachedSqHead, n = head - from;
+        if (n > 0) {
+            int start = from & sqMask;
+            int first = Math.min(n, sqEntries - start);
+            zero((long) start << sqeShift, (long) first << sqeShift);
+            if (n > first) zero(0, (long) (n - first) << sqeShift);
+            cachedSqHead = head;
+        }
+        return head;
+    }
+
+    private void zero(long offset, long bytes) {
+        if (bytes <= SMALL_ZERO) {
+            // one or a few entries (one per enter): plain stores beat the bulk copy's setup
+            MemorySegment s = sqes;
+            for (int i = 0; i < (int) bytes; i += 8) s.set(LONG_UNALIGNED, offset + i, 0L);
+            return;
+        }
+        while (bytes > 0) {
+            long chunk = Math.min(bytes, ZEROES.byteSize());
+            MemorySegment.copy(ZEROES, 0, sqes, offset, chunk);
+            offset += chunk;
+            bytes -= chunk;
+        }
     }
 
     /** As {@link #nextSqe()}, but a full queue is an exception naming the size. */

@@ -7,9 +7,8 @@ import io.uring4j.sys.IoUringSqe;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.ValueLayout;
 
 /**
  * A view of one submission queue entry, obtained from {@link Ring#nextSqe()} already zeroed.
@@ -31,6 +30,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * harmless: a NOP with CQE_SKIP_SUCCESS that the next submit consumes without posting a CQE.
  */
 public final class Sqe {
+    // Unaligned layouts: every SQE field is naturally aligned in the page-aligned mapping, and the
+    // unaligned variants spare each access the alignment test (they compile to the same moves).
+    private static final ValueLayout.OfShort JAVA_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt JAVA_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong JAVA_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private final MemorySegment sqes;
     private final boolean big;
     private long base;
@@ -40,11 +44,16 @@ public final class Sqe {
         this.big = big;
     }
 
+    /** Points the view at the SQE at {@code offset}, which the ring has already zeroed. */
+    Sqe at(long offset) {
+        base = offset;
+        return this;
+    }
+
+    /** Zeroes the SQE at {@code offset} and points the view at it (off the hot path: see {@link Ring#nextSqe()}). */
     Sqe reset(long offset) {
         base = offset;
-        // eight stores instead of fill(): no slice object on the hot path
-        for (long i = 0; i < 64; i += 8) sqes.set(JAVA_LONG, offset + i, 0L);
-        if (big) for (long i = 64; i < 128; i += 8) sqes.set(JAVA_LONG, offset + i, 0L);
+        sqes.asSlice(offset, big ? 128 : 64).fill((byte) 0);
         return this;
     }
 
@@ -166,8 +175,18 @@ public final class Sqe {
         }
     }
 
+    /**
+     * liburing's io_uring_prep_rw: opcode, fd, addr, len, off, with flags, ioprio and the op-flags
+     * union zero. Written as four 8-byte stores (opcode|flags|ioprio|fd, off, addr, len|op_flags)
+     * rather than five narrower ones: each segment store carries its own checks.
+     */
     private Sqe rw(Opcode op, int fd, long addr, int len, long off) {
-        opcode(op).fd(fd).addr(addr).len(len).off(off);
+        MemorySegment s = sqes;
+        long b = base;
+        s.set(JAVA_LONG, b + IoUringSqe.OPCODE, (op.code() & 0xffL) | ((long) fd << 32));
+        s.set(JAVA_LONG, b + IoUringSqe.OFF, off);
+        s.set(JAVA_LONG, b + IoUringSqe.ADDR, addr);
+        s.set(JAVA_LONG, b + IoUringSqe.LEN, len & 0xffff_ffffL);
         return this;
     }
 
