@@ -23,7 +23,7 @@ final class BenchNopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            NopBench b = new NopBench(batch, common.seconds, common.warmup, common.rounds, common.dir,
+            NopBench b = new NopBench(batch, common.seconds, common.warmupOr(3), common.rounds, common.dir,
                     Progress.stderr(common.quiet)).run();
             if (common.json) System.out.println(JsonOut.write(b.toJson()));
             else b.printTable(System.out);

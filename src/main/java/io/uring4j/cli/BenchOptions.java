@@ -20,9 +20,14 @@ final class BenchOptions {
             description = "Measured seconds per engine and round. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
-            description = "Unmeasured seconds before each Java engine's run (JIT warm-up). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "-1",
+            description = "Unmeasured seconds of JIT warm-up before a Java engine's first round. "
+                    + "Default: 1 for randread, 3 for nop (whose loop is all Java-side cost).")
     double warmup;
+
+    double warmupOr(double dflt) {
+        return warmup < 0 ? dflt : warmup;
+    }
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
             description = "Rounds; engines take turns in each, so load from the rest of the machine hits all "

@@ -81,7 +81,7 @@ final class BenchRandReadCommand implements Callable<Integer> {
                 if (!e.contains(n)) e.add(n);
             }
             RandReadSpec spec = new RandReadSpec(f, fileSize, (int) bs, qd, batch, fixedBuffers, fixedFiles, direct,
-                    o.seconds, o.warmup);
+                    o.seconds, o.warmupOr(1));
             RandReadBench b = new RandReadBench(spec, e, o.rounds, Progress.stderr(o.quiet)).run();
             if (o.json) System.out.println(io.uring4j.bench.JsonOut.write(b.toJson()));
             else b.printTable(System.out);

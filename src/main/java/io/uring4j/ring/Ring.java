@@ -80,7 +80,6 @@ public final class Ring implements AutoCloseable {
     private int cachedSqHead;
     /** Source of zeroes for the bulk clear of consumed SQEs (a copy needs no slice object). */
     private static final MemorySegment ZEROES = Arena.global().allocate(8192, 64);
-    private static final long SMALL_ZERO = 256;
     private static final java.lang.foreign.ValueLayout.OfLong LONG_UNALIGNED = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
     private int localCqHead;
 
@@ -91,8 +90,18 @@ public final class Ring implements AutoCloseable {
     /** io_uring_enter calls made (package-private: tests prove SQPOLL submits without entering). */
     long enterCalls;
 
-    private volatile Thread owner;
+    /**
+     * The issuing thread. A plain field, not volatile: a volatile read is an acquire barrier, and
+     * one per {@link #nextSqe()} kept C2 from keeping the SQE view's segment checks out of a prep
+     * loop. Plain is enough: every write is made under the lock; a thread that sees its own
+     * Thread here is the owner (it wrote it, and its later writes, release or close, it sees in
+     * program order); any other value sends it to {@link #claim}, which decides under the lock.
+     * {@link #close()} stores {@link #CLOSED}, so the one check also catches use after close.
+     */
+    private Thread owner;
     private volatile boolean closed;
+    /** The owner of a closed ring: never a running thread, so every check falls through to claim(). */
+    private static final Thread CLOSED = Thread.ofVirtual().unstarted(() -> {});
     private Runnable closeHook;
 
     public static RingBuilder builder() { return new RingBuilder(); }
@@ -212,9 +221,7 @@ public final class Ring implements AutoCloseable {
 
     private void checkOwner() {
         Thread t = Thread.currentThread();
-        // closed is checked here too: nextSqe() no longer touches the mapping on its fast path, so
-        // the arena's own use-after-close check would not fire there
-        if (owner != t || closed) claim(t);
+        if (owner != t) claim(t);
     }
 
     private void claim(Thread t) {
@@ -229,6 +236,7 @@ public final class Ring implements AutoCloseable {
 
     /** Lets another thread become the issuer; call from the owning thread. */
     public synchronized void releaseOwnership() {
+        if (closed) return;
         if (owner != null && owner != Thread.currentThread())
             throw new IllegalStateException("only the owning thread '" + owner.getName() + "' can release the ring");
         owner = null;
@@ -267,10 +275,15 @@ public final class Ring implements AutoCloseable {
     }
 
     private void zero(long offset, long bytes) {
-        if (bytes <= SMALL_ZERO) {
-            // one or a few entries (one per enter): plain stores beat the bulk copy's setup
-            MemorySegment s = sqes;
-            for (int i = 0; i < (int) bytes; i += 8) s.set(LONG_UNALIGNED, offset + i, 0L);
+        // One entry (one SQE per enter, or an SQE128): straight-line stores. A loop here, even a
+        // short one, is compiled with vector pre/main/post set-up that costs more than the stores.
+        if (bytes == 64) {
+            zero64(offset);
+            return;
+        }
+        if (bytes == 128) {
+            zero64(offset);
+            zero64(offset + 64);
             return;
         }
         while (bytes > 0) {
@@ -279,6 +292,18 @@ public final class Ring implements AutoCloseable {
             offset += chunk;
             bytes -= chunk;
         }
+    }
+
+    private void zero64(long o) {
+        MemorySegment s = sqes;
+        s.set(LONG_UNALIGNED, o, 0L);
+        s.set(LONG_UNALIGNED, o + 8, 0L);
+        s.set(LONG_UNALIGNED, o + 16, 0L);
+        s.set(LONG_UNALIGNED, o + 24, 0L);
+        s.set(LONG_UNALIGNED, o + 32, 0L);
+        s.set(LONG_UNALIGNED, o + 40, 0L);
+        s.set(LONG_UNALIGNED, o + 48, 0L);
+        s.set(LONG_UNALIGNED, o + 56, 0L);
     }
 
     /** As {@link #nextSqe()}, but a full queue is an exception naming the size. */
@@ -364,6 +389,9 @@ public final class Ring implements AutoCloseable {
         do {
             r = enter(toSubmit, waitNr, flags, 0, 0);
         } while (r == -Errno.EINTR);
+        // Clear what the kernel just consumed now, off the prep path: nextSqe() then finds room
+        // without its refresh call, which stays cold, and C2 compiles a prep loop free of calls.
+        if (toSubmit > 0) refreshSqHead();
         return sqPoll && r >= 0 ? published : (int) r;
     }
 
@@ -395,6 +423,7 @@ public final class Ring implements AutoCloseable {
         do {
             r = enter(sqPoll ? 0 : submitted, waitNr, flags, extArg.address(), GeteventsArg.SIZE);
         } while (r == -Errno.EINTR);
+        if (!sqPoll && submitted > 0) refreshSqHead(); // as in submitAndWait(int)
         if (r < 0) return (int) r;
         return cqReady();
     }
@@ -455,6 +484,7 @@ public final class Ring implements AutoCloseable {
         do {
             r = enter(sqPoll ? 0 : submitted, waitNr, flags, arg, argSize);
         } while (r == -Errno.EINTR && retryEintr);
+        if (!sqPoll && submitted > 0) refreshSqHead(); // as in submitAndWait(int)
         return r < 0 ? (int) r : cqReady();
     }
     // ---------------------------------------------------------------- end of registered waits
@@ -634,6 +664,7 @@ public final class Ring implements AutoCloseable {
         synchronized (this) {
             if (closed) return;
             closed = true;
+            owner = CLOSED;
             hook = closeHook;
         }
         try {
