@@ -7,8 +7,11 @@ module io.uring4j {
 
     exports io.uring4j;
     exports io.uring4j.ring;
+    exports io.uring4j.loop;
+    exports io.uring4j.channels;
     exports io.uring4j.register;
     exports io.uring4j.cmd;
+    exports io.uring4j.uffd;
 
     opens io.uring4j.cli to info.picocli;
 }

@@ -16,9 +16,12 @@ import java.util.concurrent.Callable;
                 "Without a subcommand: 4 KiB random reads of a cached 1 GiB file (created once under --dir), "
                         + "uring4j (QD32, batch 32, fixed buffers + file) vs FileChannel vs fio."},
         subcommands = {
+                UffdBenchCommand.class,
                 BenchRandReadCommand.class,
                 BenchNopCommand.class,
                 // one line per bench subcommand
+                VthreadsBenchCommand.class,
+                HttpBenchCommand.class,
                 WaitBenchCommand.class,
         })
 final class BenchCommand implements Callable<Integer> {

@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Demos of each capability (echo server, lazy file paging, write tracking, ...).",
         subcommands = {
+                UffdDemoCommands.LazyFile.class,
+                UffdDemoCommands.WriteTracking.class,
+                UffdDemoCommands.Minor.class,
                 // one line per demo subcommand
                 EchoDemoCommand.class,
+                HttpDemoCommand.class,
         })
 final class DemoCommand implements Runnable {
     @CommandLine.Spec

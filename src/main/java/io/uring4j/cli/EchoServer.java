@@ -1,7 +1,7 @@
 package io.uring4j.cli;
 
 import io.uring4j.ErrnoException;
-import io.uring4j.register.Buffer;
+import io.uring4j.register.ProvidedBuffer;
 import io.uring4j.register.BufferRing;
 import io.uring4j.ring.Cqe;
 import io.uring4j.ring.Multishot;
@@ -45,7 +45,7 @@ final class EchoServer implements AutoCloseable {
     private final class Conn {
         final int id, fd;
         final Multishot recv;
-        final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+        final ArrayDeque<ProvidedBuffer> queue = new ArrayDeque<>();
         int sentOfHead;
         boolean sending, eof, waitingForBuffers, open = true;
         long in, out;
@@ -144,7 +144,7 @@ final class EchoServer implements AutoCloseable {
         int res = cqe.res();
         if (cqe.hasBuffer()) {
             recvCqes++;
-            Buffer b = buffers.take(cqe);
+            ProvidedBuffer b = buffers.take(cqe);
             c.in += res;
             bytesIn += res;
             c.queue.add(b);
@@ -164,7 +164,7 @@ final class EchoServer implements AutoCloseable {
     }
 
     private void sendHead(Conn c) {
-        Buffer b = c.queue.peek();
+        ProvidedBuffer b = c.queue.peek();
         c.sending = true;
         ring.sqe().prepSend(c.fd, b.segment().asSlice(c.sentOfHead), MSG_NOSIGNAL).userData(SEND | c.id);
     }
@@ -179,7 +179,7 @@ final class EchoServer implements AutoCloseable {
         }
         c.out += res;
         bytesOut += res;
-        Buffer b = c.queue.peek();
+        ProvidedBuffer b = c.queue.peek();
         c.sentOfHead += res;
         if (c.sentOfHead == b.length()) { // every byte of this buffer is out: it may be refilled
             c.queue.poll();
@@ -193,7 +193,7 @@ final class EchoServer implements AutoCloseable {
     private void closeConn(Conn c) {
         if (!c.open) return;
         c.open = false;
-        for (Buffer b : c.queue) b.release();
+        for (ProvidedBuffer b : c.queue) b.release();
         c.queue.clear();
         Sys.close(c.fd);
         closed++;

@@ -27,7 +27,9 @@ import java.util.List;
  *     buffers, otherwise the pool's slots are cleared with BUFFERS_UPDATE;</li>
  * <li>a table with I/O in flight is released when its count returns to zero
  *     ({@link FixedBuffers#ioCompleted()}) or when its ring closes;</li>
- * <li>the mapping is unmapped once no table holds any of its buffers ({@link #isFreed()}).</li>
+ * <li>the mapping is unmapped once no table holds any of its buffers and no I/O counted on a table
+ *     that held them is in flight ({@link #isFreed()}); this holds however the buffers left the
+ *     table (pool close, {@link FixedBuffers#unregister()}, a slot update or clear).</li>
  * </ul>
  * Closing the ring also ends its registrations, so {@code try (Ring r = ...; BufferPool p = ...)}
  * frees everything in either order.
@@ -136,12 +138,15 @@ public final class BufferPool implements AutoCloseable {
         table.update(firstSlot, buffers.clone(), null, this);
     }
 
-    /** True while any table holds one of this pool's buffers. */
+    /**
+     * True while any table holds one of this pool's buffers, or I/O counted on a table that held
+     * them is still in flight (the memory is then still in use).
+     */
     public synchronized boolean isRegistered() {
         return !tables.isEmpty();
     }
 
-    /** The tables that currently hold this pool's buffers. */
+    /** The tables that hold this pool's buffers, or held them and still have I/O in flight. */
     public synchronized List<FixedBuffers> registrations() {
         return List.copyOf(tables);
     }
@@ -206,7 +211,7 @@ public final class BufferPool implements AutoCloseable {
             ts = new ArrayList<>(tables);
         }
         for (FixedBuffers t : ts) {
-            t.ownerClosing = true;
+            t.idleWanted = true;
             VarHandle.fullFence(); // pairs with the fence in FixedBuffers.ioCompleted: one of the two sides sees zero
             if (t.inFlight() == 0) release(t);
         }

@@ -27,8 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <h2>Ownership</h2>
  * Every buffer id is either <em>in the kernel</em> (published in the ring) or <em>held</em> by the
- * application. {@link #take(Cqe)} turns a CQE carrying F_BUFFER into a {@link Buffer} view of exactly
- * the bytes received and marks it held; {@link Buffer#release()} publishes it back. The state is
+ * application. {@link #take(Cqe)} turns a CQE carrying F_BUFFER into a {@link ProvidedBuffer} view of exactly
+ * the bytes received and marks it held; {@link ProvidedBuffer#release()} publishes it back. The state is
  * tracked per id, so a buffer can be neither given to the kernel twice nor recycled while held: both
  * are an {@link IllegalStateException}, never silent corruption. Views are cached per id, so the
  * take/release cycle allocates nothing.
@@ -70,7 +70,7 @@ public final class BufferRing implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ringMem, buffers;
     private final long bufBase;
-    private final Buffer[] views;
+    private final ProvidedBuffer[] views;
     private final byte[] state;
     /** Incremental mode: bytes of each buffer the kernel has consumed so far. */
     private final int[] consumed;
@@ -79,7 +79,8 @@ public final class BufferRing implements AutoCloseable {
     private final int[] bidInSlot;
     private int tail;
     private int held, inKernel;
-    private boolean closed;
+    /** Volatile: the ring's close hook may close this from another thread. */
+    private volatile boolean closed;
 
     private BufferRing(Builder b) throws ErrnoException {
         this.ring = b.ring;
@@ -105,13 +106,13 @@ public final class BufferRing implements AutoCloseable {
             arena.close();
             throw e;
         }
-        views = new Buffer[count];
+        views = new ProvidedBuffer[count];
         state = new byte[count];
         consumed = incremental ? new int[count] : null;
         posOfBid = new int[count];
         posInSlot = new int[entries];
         bidInSlot = new int[entries];
-        for (int i = 0; i < count; i++) views[i] = new Buffer(this, i, buffers.asSlice((long) i * bufferSize, bufferSize));
+        for (int i = 0; i < count; i++) views[i] = new ProvidedBuffer(this, i, buffers.asSlice((long) i * bufferSize, bufferSize));
         // the kernel reads a zero tail at registration (fresh anonymous / kernel-zeroed memory)
         for (int i = 0; i < count; i++) write(i);
         publish();
@@ -220,15 +221,15 @@ public final class BufferRing implements AutoCloseable {
 
     /**
      * The buffer a CQE names (F_BUFFER), as a view of exactly the {@code res} bytes received, now held
-     * by the application until {@link Buffer#release()}. Throws if the CQE has no buffer, belongs to
+     * by the application until {@link ProvidedBuffer#release()}. Throws if the CQE has no buffer, belongs to
      * another group's id range, or names a buffer that is not in the kernel (a CQE taken twice).
      */
-    public Buffer take(Cqe cqe) {
+    public ProvidedBuffer take(Cqe cqe) {
         return take(cqe.flags(), cqe.res());
     }
 
     /** As {@link #take(Cqe)} from a CQE's {@code flags} and {@code res} (e.g. copied out earlier). */
-    public Buffer take(int cqeFlags, int res) {
+    public ProvidedBuffer take(int cqeFlags, int res) {
         checkOpen();
         if (!CqeFlags.hasBuffer(cqeFlags))
             throw new IllegalArgumentException("CQE flags=0x" + Integer.toHexString(cqeFlags) + " carry no buffer (no F_BUFFER)");
@@ -241,7 +242,7 @@ public final class BufferRing implements AutoCloseable {
                     + ((s & HELD) != 0 ? "already held: was this CQE taken twice?" : "never published") + ")");
         if (res > bufferSize) throw new IllegalStateException("res=" + res + " exceeds the buffer size " + bufferSize
                 + " (a bundle? use takeBundle)");
-        Buffer v = views[bid];
+        ProvidedBuffer v = views[bid];
         if (incremental) {
             int start = consumed[bid];
             if (start + res > bufferSize)
@@ -267,7 +268,7 @@ public final class BufferRing implements AutoCloseable {
      * ring entries starting at the buffer the CQE names, each full but the last. Fills {@code out}
      * and returns how many buffers the bundle used. Not for incremental rings.
      */
-    public int takeBundle(Cqe cqe, Buffer[] out) {
+    public int takeBundle(Cqe cqe, ProvidedBuffer[] out) {
         checkOpen();
         if (incremental) throw new IllegalStateException("bundles are not tracked on incremental buffer rings");
         int flags = cqe.flags(), res = cqe.res();
@@ -290,7 +291,7 @@ public final class BufferRing implements AutoCloseable {
         }
         for (int k = 0; k < n; k++) {
             int bid = bidInSlot[(pos + k) & mask];
-            Buffer v = views[bid];
+            ProvidedBuffer v = views[bid];
             v.set(0, Math.min(bufferSize, res - k * bufferSize));
             state[bid] = HELD;
             held++;
@@ -301,7 +302,7 @@ public final class BufferRing implements AutoCloseable {
     }
 
     /** Gives a held buffer back: publishes it to the kernel (or, incremental, waits until the kernel is done with it). */
-    public void release(Buffer b) {
+    public void release(ProvidedBuffer b) {
         if (b.owner != this) throw new IllegalArgumentException("buffer id " + b.bid + " belongs to group " + b.owner.bgid + ", not " + bgid);
         checkOpen();
         int bid = b.bid;
@@ -346,7 +347,7 @@ public final class BufferRing implements AutoCloseable {
             throw new IllegalArgumentException("buffer id=" + bid + " outside group " + bgid + "'s ids 0.." + (count - 1));
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) throw new IllegalStateException("buffer ring of group " + bgid + " is closed");
     }
 
@@ -354,7 +355,7 @@ public final class BufferRing implements AutoCloseable {
 
     /** Unregisters the group (if the ring is still open) and unmaps the ring and the buffers. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) return;
         closed = true;
         unregisterQuietly();

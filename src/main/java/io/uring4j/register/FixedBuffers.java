@@ -1,15 +1,11 @@
 package io.uring4j.register;
 
 import io.uring4j.ErrnoException;
-import io.uring4j.FeatureUnavailableException;
-import io.uring4j.ring.Feature;
 import io.uring4j.ring.RegisterOp;
 import io.uring4j.ring.Ring;
 import io.uring4j.sys.CloneBuffers;
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Iovec;
-import io.uring4j.sys.RsrcRegister;
-import io.uring4j.sys.RsrcUpdate2;
 import io.uring4j.sys.Sys;
 
 import java.io.UncheckedIOException;
@@ -82,8 +78,13 @@ public final class FixedBuffers implements AutoCloseable {
     private final MemorySegment[] segments;
     private final BufferPool[] owners;
     private volatile boolean registered;
-    /** Set when an owning pool is waiting for the in-flight count to reach zero. */
-    volatile boolean ownerClosing;
+    /**
+     * Set when something waits for the in-flight count to reach zero: a closing owner pool, or a
+     * pool this table let go of (see {@link #letGo}). Checked by {@link #ioCompleted()}.
+     */
+    volatile boolean idleWanted;
+    /** Pools this table no longer holds, told so only once no I/O counted here is in flight. Guarded by this. */
+    private final List<BufferPool> lettingGo = new ArrayList<>();
     @SuppressWarnings("unused") // through IN_FLIGHT
     private int inFlight;
 
@@ -121,13 +122,8 @@ public final class FixedBuffers implements AutoCloseable {
         RingState st = RingState.of(ring);
         synchronized (st) {
             refuseSecondTable(st);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                rr.set(JAVA_INT, RsrcRegister.NR, slots);
-                rr.set(JAVA_INT, RsrcRegister.FLAGS, 1); // IORING_RSRC_REGISTER_SPARSE
-                long r = ring.registerRaw(RegisterOp.BUFFERS2, rr.address(), (int) RsrcRegister.SIZE);
-                if (r < 0) throw RegistrationException.forBuffers((int) -r, "BUFFERS2 sparse slots=" + slots, 0);
-            }
+            long r = RsrcCalls.register2(ring, RegisterOp.BUFFERS2, slots, RsrcCalls.REGISTER_SPARSE, 0, 0);
+            if (r < 0) throw RegistrationException.forBuffers((int) -r, "BUFFERS2 sparse slots=" + slots, 0);
             FixedBuffers t = new FixedBuffers(ring, st, slots);
             t.registered = true;
             st.buffers = t;
@@ -146,9 +142,7 @@ public final class FixedBuffers implements AutoCloseable {
     static FixedBuffers register(Ring ring, MemorySegment[] buffers, long[] tags, BufferPool owner, boolean v2)
             throws ErrnoException {
         checkCount(buffers.length);
-        if (tags != null && tags.length != buffers.length)
-            throw new IllegalArgumentException("tags.length=" + tags.length + " != buffers.length=" + buffers.length);
-        if (tags != null) requireTags(ring);
+        RsrcCalls.checkTags(ring, tags, buffers.length, "buffers.length", "BUFFERS2");
         RingState st = RingState.of(ring);
         synchronized (st) {
             refuseSecondTable(st);
@@ -171,12 +165,9 @@ public final class FixedBuffers implements AutoCloseable {
                 long r;
                 String op;
                 if (v2) {
-                    MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                    rr.set(JAVA_INT, RsrcRegister.NR, buffers.length);
-                    rr.set(JAVA_LONG, RsrcRegister.DATA, iov.address());
-                    if (tags != null) rr.set(JAVA_LONG, RsrcRegister.TAGS, a.allocateFrom(JAVA_LONG, tags).address());
                     op = "BUFFERS2 count=" + buffers.length;
-                    r = ring.registerRaw(RegisterOp.BUFFERS2, rr.address(), (int) RsrcRegister.SIZE);
+                    r = RsrcCalls.register2(ring, RegisterOp.BUFFERS2, buffers.length, 0, iov.address(),
+                            RsrcCalls.tagsAddress(a, tags));
                 } else {
                     op = "BUFFERS count=" + buffers.length;
                     r = ring.registerRaw(RegisterOp.BUFFERS, iov.address(), buffers.length);
@@ -191,11 +182,6 @@ public final class FixedBuffers implements AutoCloseable {
             st.buffers = t;
             return t;
         }
-    }
-
-    private static void requireTags(Ring ring) throws FeatureUnavailableException {
-        if (!ring.hasFeature(Feature.RSRC_TAGS))
-            throw new FeatureUnavailableException("IORING_FEAT_RSRC_TAGS (BUFFERS2 tags)", "5.13", Errno.EINVAL, "io_uring_register");
     }
 
     private static void checkCount(int n) {
@@ -253,7 +239,7 @@ public final class FixedBuffers implements AutoCloseable {
         tags[i] = seg == null ? 0 : tag;
         owners[i] = owner;
         if (owner != null) owner.attached(this);
-        if (old != null && old != owner && !holds(old)) old.released(this);
+        if (old != null && old != owner && !holds(old)) letGo(old);
     }
 
     private boolean holds(BufferPool p) {
@@ -289,13 +275,8 @@ public final class FixedBuffers implements AutoCloseable {
     synchronized void update(int firstSlot, MemorySegment[] bufs, long[] tags, BufferPool owner) throws ErrnoException {
         checkRegistered();
         int n = bufs.length;
-        if (n < 1) throw new IllegalArgumentException("update of 0 slots (the kernel answers EINVAL)");
-        if (firstSlot < 0 || (long) firstSlot + n > slots)
-            throw new IllegalArgumentException("slot=" + firstSlot + " count=" + n + " registered=" + slots
-                    + ": the range must lie inside the table (the kernel answers EINVAL)");
-        if (tags != null && tags.length != n)
-            throw new IllegalArgumentException("tags.length=" + tags.length + " != count=" + n);
-        if (tags != null) requireTags(ring);
+        RsrcCalls.checkUpdateRange(firstSlot, n, slots);
+        RsrcCalls.checkTags(ring, tags, n, "count", "BUFFERS_UPDATE");
         MemoryMaps maps = null;
         long pinned = 0;
         for (int i = 0; i < n; i++) {
@@ -311,15 +292,11 @@ public final class FixedBuffers implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment iov = iovecs(a, bufs);
-            MemorySegment tg = tags == null ? MemorySegment.NULL : a.allocateFrom(JAVA_LONG, tags);
-            MemorySegment up = a.allocate(RsrcUpdate2.LAYOUT);
+            long tg = RsrcCalls.tagsAddress(a, tags);
             int done = 0;
             while (done < n) {
-                up.set(JAVA_INT, RsrcUpdate2.OFFSET, firstSlot + done);
-                up.set(JAVA_LONG, RsrcUpdate2.DATA, iov.address() + Iovec.SIZE * done);
-                up.set(JAVA_LONG, RsrcUpdate2.TAGS, tags == null ? 0 : tg.address() + 8L * done);
-                up.set(JAVA_INT, RsrcUpdate2.NR, n - done);
-                long r = ring.registerRaw(RegisterOp.BUFFERS_UPDATE, up.address(), (int) RsrcUpdate2.SIZE);
+                long r = RsrcCalls.update2(ring, RegisterOp.BUFFERS_UPDATE, firstSlot + done,
+                        iov.address() + Iovec.SIZE * done, tags == null ? 0 : tg + 8L * done, n - done);
                 if (r <= 0) {
                     String op = "BUFFERS_UPDATE slot=" + (firstSlot + done) + (done > 0 ? " (slots " + firstSlot + ".."
                             + (firstSlot + done - 1) + " were updated)" : "");
@@ -425,6 +402,30 @@ public final class FixedBuffers implements AutoCloseable {
                 owners[i] = null;
             }
         }
+        for (BufferPool p : pools) letGo(p);
+    }
+
+    /**
+     * This table no longer holds any buffer of {@code p}. The pool may free its memory once told,
+     * so it is told only when no I/O counted by {@link #ioStarted()} is in flight: an unregister or
+     * a slot update does not wait for the requests already using the buffer, and the application
+     * still reads their results from that memory.
+     */
+    private void letGo(BufferPool p) {
+        synchronized (this) {
+            if (!lettingGo.contains(p)) lettingGo.add(p);
+        }
+        idleWanted = true;
+        VarHandle.fullFence(); // pairs with the fence in ioCompleted: one of the two sides sees zero
+        if (inFlight() == 0) tellLetGo();
+    }
+
+    private void tellLetGo() {
+        List<BufferPool> pools = new ArrayList<>();
+        synchronized (this) {
+            for (BufferPool p : lettingGo) if (!holds(p)) pools.add(p); // re-registered meanwhile: keep it
+            lettingGo.clear();
+        }
         for (BufferPool p : pools) p.released(this);
     }
 
@@ -479,8 +480,12 @@ public final class FixedBuffers implements AutoCloseable {
         if (n < 0) throw new IllegalStateException("ioCompleted() without a matching ioStarted() on ring fd " + ring.fd());
         IN_FLIGHT.setRelease(this, n);
         if (n == 0) {
-            VarHandle.fullFence(); // pairs with BufferPool.close(): the store above vs. its ownerClosing store
-            if (ownerClosing) releaseClosingOwners();
+            VarHandle.fullFence(); // pairs with BufferPool.close() and letGo(): the store above vs. their idleWanted store
+            if (idleWanted) {
+                idleWanted = false;
+                releaseClosingOwners();
+                tellLetGo();
+            }
         }
     }
 
@@ -494,7 +499,6 @@ public final class FixedBuffers implements AutoCloseable {
         synchronized (this) {
             for (BufferPool o : owners) if (o != null && o.isClosed() && !pools.contains(o)) pools.add(o);
         }
-        ownerClosing = false;
         for (BufferPool p : pools) p.tableIdle(this);
     }
 

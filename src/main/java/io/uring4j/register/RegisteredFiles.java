@@ -1,14 +1,9 @@
 package io.uring4j.register;
 
 import io.uring4j.ErrnoException;
-import io.uring4j.FeatureUnavailableException;
-import io.uring4j.ring.Feature;
 import io.uring4j.ring.RegisterOp;
 import io.uring4j.ring.Ring;
-import io.uring4j.sys.Errno;
 import io.uring4j.sys.FileIndexRange;
-import io.uring4j.sys.RsrcRegister;
-import io.uring4j.sys.RsrcUpdate2;
 import io.uring4j.sys.Sys;
 
 import java.io.IOException;
@@ -19,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A ring's registered-file table (FILES / FILES2 / FILES_UPDATE2 / FILE_ALLOC_RANGE /
@@ -76,13 +70,8 @@ public final class RegisteredFiles implements AutoCloseable {
         RingState st = RingState.of(ring);
         synchronized (st) {
             refuseSecondTable(st);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                rr.set(JAVA_INT, RsrcRegister.NR, slots);
-                rr.set(JAVA_INT, RsrcRegister.FLAGS, 1); // IORING_RSRC_REGISTER_SPARSE
-                long r = ring.registerRaw(RegisterOp.FILES2, rr.address(), (int) RsrcRegister.SIZE);
-                if (r < 0) throw RegistrationException.forFiles((int) -r, "FILES2 sparse slots=" + slots);
-            }
+            long r = RsrcCalls.register2(ring, RegisterOp.FILES2, slots, RsrcCalls.REGISTER_SPARSE, 0, 0);
+            if (r < 0) throw RegistrationException.forFiles((int) -r, "FILES2 sparse slots=" + slots);
             return install(ring, st, slots);
         }
     }
@@ -97,10 +86,7 @@ public final class RegisteredFiles implements AutoCloseable {
 
     private static RegisteredFiles register(Ring ring, int[] fds, long[] tags, boolean v2) throws ErrnoException {
         checkCount(fds.length);
-        if (tags != null && tags.length != fds.length)
-            throw new IllegalArgumentException("tags.length=" + tags.length + " != fds.length=" + fds.length);
-        if (tags != null && !ring.hasFeature(Feature.RSRC_TAGS))
-            throw new FeatureUnavailableException("IORING_FEAT_RSRC_TAGS (FILES2 tags)", "5.13", Errno.EINVAL, "io_uring_register");
+        RsrcCalls.checkTags(ring, tags, fds.length, "fds.length", "FILES2");
         for (int i = 0; i < fds.length; i++) {
             checkFd(fds[i], "fd " + i, false);
             if (fds[i] == EMPTY && tags != null && tags[i] != 0)
@@ -113,11 +99,7 @@ public final class RegisteredFiles implements AutoCloseable {
                 MemorySegment arr = a.allocateFrom(JAVA_INT, fds);
                 long r;
                 if (v2) {
-                    MemorySegment rr = a.allocate(RsrcRegister.LAYOUT);
-                    rr.set(JAVA_INT, RsrcRegister.NR, fds.length);
-                    rr.set(JAVA_LONG, RsrcRegister.DATA, arr.address());
-                    if (tags != null) rr.set(JAVA_LONG, RsrcRegister.TAGS, a.allocateFrom(JAVA_LONG, tags).address());
-                    r = ring.registerRaw(RegisterOp.FILES2, rr.address(), (int) RsrcRegister.SIZE);
+                    r = RsrcCalls.register2(ring, RegisterOp.FILES2, fds.length, 0, arr.address(), RsrcCalls.tagsAddress(a, tags));
                 } else {
                     r = ring.registerRaw(RegisterOp.FILES, arr.address(), fds.length);
                 }
@@ -184,11 +166,8 @@ public final class RegisteredFiles implements AutoCloseable {
     public int update(int firstSlot, int[] fds, long[] tags) throws ErrnoException {
         checkRegistered();
         int n = fds.length;
-        if (n < 1) throw new IllegalArgumentException("update of 0 slots (the kernel answers EINVAL)");
-        if (firstSlot < 0 || (long) firstSlot + n > slots)
-            throw new IllegalArgumentException("slot=" + firstSlot + " count=" + n + " registered=" + slots
-                    + ": the range must lie inside the table (the kernel answers EINVAL)");
-        if (tags != null && tags.length != n) throw new IllegalArgumentException("tags.length=" + tags.length + " != count=" + n);
+        RsrcCalls.checkUpdateRange(firstSlot, n, slots);
+        RsrcCalls.checkTags(ring, tags, n, "count", "FILES_UPDATE2");
         for (int i = 0; i < n; i++) {
             checkFd(fds[i], "fd for slot " + (firstSlot + i), true);
             if ((fds[i] == EMPTY || fds[i] == SKIP) && tags != null && tags[i] != 0)
@@ -196,12 +175,8 @@ public final class RegisteredFiles implements AutoCloseable {
                         + " (the kernel answers EINVAL)");
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment up = a.allocate(RsrcUpdate2.LAYOUT);
-            up.set(JAVA_INT, RsrcUpdate2.OFFSET, firstSlot);
-            up.set(JAVA_LONG, RsrcUpdate2.DATA, a.allocateFrom(JAVA_INT, fds).address());
-            if (tags != null) up.set(JAVA_LONG, RsrcUpdate2.TAGS, a.allocateFrom(JAVA_LONG, tags).address());
-            up.set(JAVA_INT, RsrcUpdate2.NR, n);
-            long r = ring.registerRaw(RegisterOp.FILES_UPDATE2, up.address(), (int) RsrcUpdate2.SIZE);
+            long r = RsrcCalls.update2(ring, RegisterOp.FILES_UPDATE2, firstSlot, a.allocateFrom(JAVA_INT, fds).address(),
+                    RsrcCalls.tagsAddress(a, tags), n);
             if (r < 0) throw RegistrationException.forFiles((int) -r, "FILES_UPDATE2 slot=" + firstSlot + " count=" + n);
             return (int) r;
         }

@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What this package has registered with one ring. The kernel keeps one buffer table and one file
- * table per ring; mirroring that here lets a second registration be refused with a message (the
- * kernel says only EBUSY) and gives the ring one close hook that ends every registration, so
- * memory owned by a {@link BufferPool} is released once the ring can no longer use it.
+ * What this package has registered with one ring. The kernel keeps one buffer table, one file
+ * table and one wait region per ring; mirroring that here lets a second registration be refused
+ * with a message (the kernel says only EBUSY) and gives the ring one close hook that ends every
+ * registration, so memory owned by a {@link BufferPool} is released once the ring can no longer
+ * use it. Fields are guarded by the RingState's monitor, which registrations hold while they call
+ * the kernel so that two threads cannot race to register the same kind.
  */
 final class RingState {
     /**
@@ -22,23 +24,34 @@ final class RingState {
     FixedBuffers buffers;
     RegisteredFiles files;
     RegisteredRingFd ringFd;
+    WaitRegion waitRegion;
 
     private RingState(Ring ring) {
         this.ring = ring;
     }
 
+    /** The state of {@code ring}, created on first use. @throws IllegalStateException if the ring is closed */
     static RingState of(Ring ring) {
+        // checked even when the state exists: its entry leaves only after the ring fd is closed
+        if (ring.isClosed()) throw closed(ring);
         synchronized (STATES) {
             RingState s = STATES.get(ring);
             if (s == null) {
-                if (ring.isClosed()) throw new IllegalStateException("ring fd " + ring.fd() + " is closed");
                 s = new RingState(ring);
                 STATES.put(ring, s);
-                RingState st = s;
-                ring.onClose(st::ringClosed);
+                ring.onClose(s::ringClosed);
+                // closed between the check and onClose: the ring took its hooks without this one
+                if (ring.isClosed()) {
+                    STATES.remove(ring);
+                    throw closed(ring);
+                }
             }
             return s;
         }
+    }
+
+    private static IllegalStateException closed(Ring ring) {
+        return new IllegalStateException("ring fd " + ring.fd() + " is closed");
     }
 
     /** Runs after the ring fd is closed: the kernel has dropped (or is dropping) every registration. */
@@ -53,6 +66,7 @@ final class RingState {
             buffers = null;
             files = null;
             ringFd = null;
+            waitRegion = null;
         }
         synchronized (STATES) {
             STATES.remove(ring);

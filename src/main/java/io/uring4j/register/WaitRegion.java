@@ -17,8 +17,6 @@ import io.uring4j.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -52,9 +50,6 @@ public final class WaitRegion {
     static final int MEM_REGION_TYPE_USER = 1, MEM_REGION_REG_WAIT_ARG = 1;
     /** {@code io_uring_reg_wait.flags}: the timespec is valid. */
     static final int REG_WAIT_TS = 1;
-
-    /** One region per ring (the kernel's rule); removed when the ring closes. */
-    private static final Map<Ring, WaitRegion> REGIONS = new IdentityHashMap<>();
 
     private final Ring ring;
     private final int slotCount;
@@ -91,27 +86,21 @@ public final class WaitRegion {
      *                                     or lacks IORING_REGISTER_CLOCK and a clock was asked for
      */
     public static WaitRegion register(Ring ring, WaitRegionSpec spec) throws ErrnoException {
-        if (ring.isClosed()) throw new IllegalStateException("ring fd " + ring.fd() + " is closed");
-        synchronized (REGIONS) {
-            WaitRegion existing = REGIONS.get(ring);
+        RingState st = RingState.of(ring);
+        WaitRegion region;
+        synchronized (st) {
+            WaitRegion existing = st.waitRegion;
             if (existing != null)
                 throw new IllegalStateException("ring fd " + ring.fd() + " already has a wait region of "
                         + existing.slotCount + " slots; the kernel allows one per ring (a second one is EBUSY): "
                         + "declare all the slots you need in one waitSlots(n)");
+            if (!isDisabled(ring))
+                throw new IllegalStateException("ring fd " + ring.fd() + " is enabled: a wait region can only be registered "
+                        + "while the ring is disabled (IORING_SETUP_R_DISABLED; the kernel says EINVAL afterwards). Use "
+                        + "Ring.builder().waitSlots(n), or build with disabled(), register, then enable()");
+            region = create(ring, spec);
+            st.waitRegion = region;
         }
-        if (!isDisabled(ring))
-            throw new IllegalStateException("ring fd " + ring.fd() + " is enabled: a wait region can only be registered "
-                    + "while the ring is disabled (IORING_SETUP_R_DISABLED; the kernel says EINVAL afterwards). Use "
-                    + "Ring.builder().waitSlots(n), or build with disabled(), register, then enable()");
-        WaitRegion region = create(ring, spec);
-        synchronized (REGIONS) {
-            REGIONS.put(ring, region);
-        }
-        ring.onClose(() -> {
-            synchronized (REGIONS) {
-                REGIONS.remove(ring);
-            }
-        });
         if (spec.clock != null) region.useClock(spec.clock);
         return region;
     }
@@ -122,10 +111,10 @@ public final class WaitRegion {
      * @throws IllegalStateException if the ring is closed or has no wait region
      */
     public static WaitRegion of(Ring ring) {
-        if (ring.isClosed()) throw new IllegalStateException("ring fd " + ring.fd() + " is closed");
+        RingState st = RingState.of(ring);
         WaitRegion r;
-        synchronized (REGIONS) {
-            r = REGIONS.get(ring);
+        synchronized (st) {
+            r = st.waitRegion;
         }
         if (r == null)
             throw new IllegalStateException("ring fd " + ring.fd() + " has no wait region: build it with "

@@ -601,34 +601,22 @@ public final class Sqe {
      * of {@code bufs}, starting {@code bufOffset} bytes into that buffer.
      */
     public Sqe prepReadFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
-        long addr = bufs.address(bufIndex, bufOffset, len);
-        rw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READ_FIXED, fd, bufs.address(bufIndex, bufOffset, len), len, offset, bufs, bufIndex);
     }
 
     /** READ_FIXED into {@code buf}, which must lie inside registered buffer {@code bufIndex} (e.g. a slice of it). */
     public Sqe prepReadFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
-        long addr = bufs.address(bufIndex, buf);
-        rw(Opcode.READ_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READ_FIXED, fd, bufs.address(bufIndex, buf), (int) buf.byteSize(), offset, bufs, bufIndex);
     }
 
     /** WRITE_FIXED: {@code len} bytes from registered buffer {@code bufIndex} at {@code bufOffset} to file {@code offset}. */
     public Sqe prepWriteFixed(int fd, FixedBuffers bufs, int bufIndex, long bufOffset, int len, long offset) {
-        long addr = bufs.address(bufIndex, bufOffset, len);
-        rw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.WRITE_FIXED, fd, bufs.address(bufIndex, bufOffset, len), len, offset, bufs, bufIndex);
     }
 
     /** WRITE_FIXED of {@code buf}, which must lie inside registered buffer {@code bufIndex}. */
     public Sqe prepWriteFixed(int fd, MemorySegment buf, long offset, FixedBuffers bufs, int bufIndex) {
-        long addr = bufs.address(bufIndex, buf);
-        rw(Opcode.WRITE_FIXED, fd, addr, (int) buf.byteSize(), offset).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.WRITE_FIXED, fd, bufs.address(bufIndex, buf), (int) buf.byteSize(), offset, bufs, bufIndex);
     }
 
     /**
@@ -637,16 +625,19 @@ public final class Sqe {
      * total against MAX_RW_COUNT.
      */
     public Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
-        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
-        rw(Opcode.READV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
-        bufs.ioStarted();
-        return this;
+        return fixedRw(Opcode.READV_FIXED, fd, fixedIovecs(iovecs, nr, bufs, bufIndex), nr, offset, bufs, bufIndex)
+                .opFlags(rwFlags);
     }
 
     /** WRITEV_FIXED (6.15+); see {@link #prepReadvFixed}. */
     public Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nr, long offset, int rwFlags, FixedBuffers bufs, int bufIndex) {
-        long addr = fixedIovecs(iovecs, nr, bufs, bufIndex);
-        rw(Opcode.WRITEV_FIXED, fd, addr, nr, offset).opFlags(rwFlags).bufIndex(bufIndex);
+        return fixedRw(Opcode.WRITEV_FIXED, fd, fixedIovecs(iovecs, nr, bufs, bufIndex), nr, offset, bufs, bufIndex)
+                .opFlags(rwFlags);
+    }
+
+    /** The fields every table-aware fixed read/write sets, once {@code addr} passed the table's checks; counts the I/O. */
+    private Sqe fixedRw(Opcode op, int fd, long addr, int len, long offset, FixedBuffers bufs, int bufIndex) {
+        rw(op, fd, addr, len, offset).bufIndex(bufIndex);
         bufs.ioStarted();
         return this;
     }

@@ -207,6 +207,19 @@ public final class Sys {
         }
     }
 
+    /**
+     * write(2) capturing errno into {@code errno}, a buffer the caller owns: for paths used by many
+     * threads (eventfd wake-ups from thousands of virtual threads) that should not each allocate
+     * a thread-local capture buffer. Concurrent callers may share one buffer when they ignore errno.
+     */
+    public static long write(MemorySegment errno, int fd, MemorySegment buf, long n) {
+        try {
+            return ret((long) WRITE.invokeExact(errno, fd, buf, n), errno);
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
     public static long pread(int fd, MemorySegment buf, long n, long off) {
         MemorySegment e = Native.errnoBuffer();
         try {

@@ -19,6 +19,7 @@ public final class SyscallNumbers {
     public static final long GETTID = AARCH64 ? 178 : 186;
     public static final long MEMFD_CREATE = AARCH64 ? 279 : 319;
     public static final long STATX = AARCH64 ? 291 : 332;
+    public static final long PREADV2 = AARCH64 ? 286 : 327;
     public static final long GETPID = AARCH64 ? 172 : 39;
     public static final long TGKILL = AARCH64 ? 131 : 234;
     public static final long CAPGET = AARCH64 ? 90 : 125;

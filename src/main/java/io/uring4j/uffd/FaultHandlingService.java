@@ -1,6 +1,8 @@
 package io.uring4j.uffd;
 
 import io.uring4j.ErrnoException;
+import io.uring4j.ring.Cqe;
+import io.uring4j.ring.Ring;
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
 import io.uring4j.sys.Uffd;
@@ -36,7 +38,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * downcall anyway). {@link Delivery#BLOCKING_READ} sleeps in read(2) (one syscall per wake-up);
  * {@link Delivery#POLL} uses a non-blocking uffd, spins on read for {@link Builder#spin} after
  * each batch, then sleeps in poll(2) — spinning avoids the cross-CPU wake-up that dominates fault
- * latency, at the cost of a busy core.
+ * latency, at the cost of a busy core. {@link Delivery#IO_URING} reads the non-blocking uffd
+ * through an io_uring READ on a small per-thread ring.
  *
  * <h2>Resolution</h2>
  * A MISSING fault fills the {@linkplain Builder#faultAround fault-around chunk} around it from the
@@ -62,7 +65,13 @@ public final class FaultHandlingService implements AutoCloseable {
         /** read(2) on a blocking uffd. */
         BLOCKING_READ,
         /** poll(2) + non-blocking read, with optional spinning before sleeping. */
-        POLL
+        POLL,
+        /**
+         * An io_uring READ on the non-blocking uffd, one ring per handler thread. O_NONBLOCK matters:
+         * io_uring then arms its internal poll and completes the read when a fault arrives, instead
+         * of parking a kernel io-wq worker in a blocking read.
+         */
+        IO_URING
     }
 
     private static final long PAGE = Sys.PAGE_SIZE;
@@ -93,7 +102,7 @@ public final class FaultHandlingService implements AutoCloseable {
         this.spinNanos = b.spinNanos;
         this.drainTimeoutNanos = b.drainTimeout.toNanos();
         this.handlerCpu = b.handlerCpu;
-        this.uffd = Userfaultfd.builder().nonBlocking(delivery == Delivery.POLL).request(EnumSet.of(
+        this.uffd = Userfaultfd.builder().nonBlocking(delivery != Delivery.BLOCKING_READ).request(EnumSet.of(
                 UffdFeature.THREAD_ID, UffdFeature.POISON, UffdFeature.PAGEFAULT_FLAG_WP, UffdFeature.WP_UNPOPULATED,
                 UffdFeature.MISSING_SHMEM, UffdFeature.MINOR_SHMEM, UffdFeature.WP_HUGETLBFS_SHMEM)).open();
         try {
@@ -333,6 +342,7 @@ public final class FaultHandlingService implements AutoCloseable {
         final int index;
         final MemorySegment buf;
         final MemorySegment staging;
+        private Ring ring;
 
         Handler(int index) {
             this.index = index;
@@ -346,8 +356,12 @@ public final class FaultHandlingService implements AutoCloseable {
         public void run() {
             try {
                 if (handlerCpu >= 0) Sys.pinCurrentThread(handlerCpu);
+                if (delivery == Delivery.IO_URING) ring = Ring.open(4);
                 loop();
+            } catch (ErrnoException e) {
+                counters.lastError = e;
             } finally {
+                if (ring != null) ring.close();
                 liveHandlers.decrementAndGet();
             }
         }
@@ -389,6 +403,7 @@ public final class FaultHandlingService implements AutoCloseable {
 
         private int next() {
             if (delivery == Delivery.BLOCKING_READ) return uffd.read(buf);
+            if (delivery == Delivery.IO_URING) return nextViaRing();
             long spinUntil = System.nanoTime() + spinNanos;
             while (true) {
                 int n;
@@ -406,6 +421,23 @@ public final class FaultHandlingService implements AutoCloseable {
                 if (p < 0 && p != -Errno.EINTR) return p;
                 spinUntil = System.nanoTime() + spinNanos;
             }
+        }
+
+        private int nextViaRing() {
+            int fd;
+            try {
+                fd = uffd.fd();
+            } catch (IllegalStateException closedMeanwhile) {
+                return -Errno.EBADF;
+            }
+            ring.sqe().prepRead(fd, buf, -1);
+            int r = ring.submitAndWait(1);
+            if (r < 0) return r;
+            Cqe c = ring.peekCqe();
+            if (c == null) return -Errno.EAGAIN;
+            int res = c.res();
+            ring.cqeSeen();
+            return res < 0 ? res : (int) (res / UffdMsg.SIZE);
         }
 
         private void dispatch(long address, long flags) {
@@ -436,17 +468,9 @@ public final class FaultHandlingService implements AutoCloseable {
         }
 
         boolean zero(ManagedRegion r, long offset, long len) {
-            long done = 0, zeroed = 0;
-            int existing = 0, calls = 0, err = 0;
-            while (done < len) {
-                long z = uffd.zeropageAt(r.base + offset + done, len - done, 0);
-                calls++;
-                if (z > 0) { done += z; zeroed += z; }
-                else if (z == -Errno.EEXIST) { existing++; done += PAGE; }
-                else { err = (int) z; break; }
-            }
-            account(r, offset, len, new CopyResult(zeroed, existing, calls, err, done), true);
-            return err == 0;
+            CopyResult c = uffd.zeropageAllAt(r.base + offset, len, 0);
+            account(r, offset, len, c, true);
+            return c.isComplete();
         }
 
         private void account(ManagedRegion r, long offset, long len, CopyResult c, boolean zero) {
@@ -519,7 +543,13 @@ public final class FaultHandlingService implements AutoCloseable {
         for (ManagedRegion r : regions) r.close();
         stopHandlers();
         uffd.close();
-        arena.close();
+        if (liveHandlers.get() == 0) {
+            arena.close();
+        } else {
+            // a handler stuck in its page source still uses its buffers: leave them to the GC-less
+            // shared arena rather than free memory under it
+            counters.lastError = new IllegalStateException(liveHandlers.get() + " handler thread(s) did not stop");
+        }
     }
 
     /**
@@ -531,8 +561,12 @@ public final class FaultHandlingService implements AutoCloseable {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (liveHandlers.get() > 0 && System.nanoTime() < deadline) {
             int before = liveHandlers.get();
-            Thread t = Thread.ofPlatform().daemon().name("uffd-stop").start(
-                    () -> Sys.madvise(sentinel.address(), PAGE, Sys.MADV_POPULATE_READ));
+            // a user-mode read (libc memcpy): a USER_MODE_ONLY uffd refuses kernel-mode faults such as madvise populate
+            Thread t = Thread.ofPlatform().daemon().name("uffd-stop").start(() -> {
+                try (Arena tmp = Arena.ofConfined()) {
+                    Sys.memcpy(tmp.allocate(8).address(), sentinel.address(), 1);
+                }
+            });
             try {
                 t.join(2000);
                 long until = System.nanoTime() + 1_000_000_000L;

@@ -13,19 +13,19 @@ import java.nio.file.Path;
 final class FileSource implements PageSource {
     private final Path path;
     private final long size;
-    private volatile int fd;
+    private final OwnedFd fd;
 
     FileSource(Path path) throws IOException {
         this.path = path;
         this.size = Files.size(path);
-        this.fd = ErrnoException.check(Sys.open(path.toString(), Sys.O_RDONLY | Sys.O_CLOEXEC, 0), "open", path.toString());
+        this.fd = new OwnedFd(ErrnoException.check(Sys.open(path.toString(), Sys.O_RDONLY | Sys.O_CLOEXEC, 0), "open", path.toString()));
     }
 
     long size() { return size; }
 
     @Override
     public void read(long offset, MemorySegment dst) throws IOException {
-        int f = fd;
+        int f = fd.get();
         if (f < 0) throw new IOException("file source " + path + " is closed");
         long want = dst.byteSize(), done = 0;
         while (done < want && offset + done < size) {
@@ -40,11 +40,7 @@ final class FileSource implements PageSource {
 
     @Override
     public void close() {
-        int f = fd;
-        if (f >= 0) {
-            fd = -1;
-            Sys.close(f);
-        }
+        fd.close();
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -65,73 +64,113 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
 
     // ------------------------------------------------------------ accessors
 
+    // Each accessor: bounds check, then either the fast path (every page known resident: a direct
+    // access) or the slow path, which brackets fault-in *and* the access with enter()/exit() so a
+    // concurrent close() waits for both before unmapping. hold() does the check and the fault-in;
+    // the accessor does its access and, if hold() entered, exit().
+
     public byte getByte(long offset) {
-        Objects.checkFromIndexSize(offset, 1, size);
-        if (!isResidentPage(offset >>> PAGE_SHIFT)) fault(offset, 1, false);
-        return segment.get(JAVA_BYTE, offset);
+        boolean held = hold(offset, 1, false);
+        try {
+            return segment.get(JAVA_BYTE, offset);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public short getShort(long offset) {
-        ensure(offset, 2, false);
-        return segment.get(JAVA_SHORT_UNALIGNED, offset);
+        boolean held = hold(offset, 2, false);
+        try {
+            return segment.get(JAVA_SHORT_UNALIGNED, offset);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public int getInt(long offset) {
-        ensure(offset, 4, false);
-        return segment.get(JAVA_INT_UNALIGNED, offset);
+        boolean held = hold(offset, 4, false);
+        try {
+            return segment.get(JAVA_INT_UNALIGNED, offset);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public long getLong(long offset) {
-        ensure(offset, 8, false);
-        return segment.get(JAVA_LONG_UNALIGNED, offset);
+        boolean held = hold(offset, 8, false);
+        try {
+            return segment.get(JAVA_LONG_UNALIGNED, offset);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public double getDouble(long offset) {
-        ensure(offset, 8, false);
-        return segment.get(JAVA_DOUBLE_UNALIGNED, offset);
+        return Double.longBitsToDouble(getLong(offset));
     }
 
     public void setByte(long offset, byte v) {
-        ensure(offset, 1, true);
-        segment.set(JAVA_BYTE, offset, v);
+        boolean held = hold(offset, 1, true);
+        try {
+            segment.set(JAVA_BYTE, offset, v);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public void setInt(long offset, int v) {
-        ensure(offset, 4, true);
-        segment.set(JAVA_INT_UNALIGNED, offset, v);
+        boolean held = hold(offset, 4, true);
+        try {
+            segment.set(JAVA_INT_UNALIGNED, offset, v);
+        } finally {
+            if (held) exit();
+        }
     }
 
     public void setLong(long offset, long v) {
-        ensure(offset, 8, true);
-        segment.set(JAVA_LONG_UNALIGNED, offset, v);
+        boolean held = hold(offset, 8, true);
+        try {
+            segment.set(JAVA_LONG_UNALIGNED, offset, v);
+        } finally {
+            if (held) exit();
+        }
     }
 
     /** Copies {@code dst.byteSize()} bytes from {@code offset} into {@code dst} (any segment, heap included). */
     public void copyTo(long offset, MemorySegment dst) {
         long len = dst.byteSize();
-        ensure(offset, len, false);
-        MemorySegment.copy(segment, offset, dst, 0, len);
+        boolean held = hold(offset, len, false);
+        try {
+            MemorySegment.copy(segment, offset, dst, 0, len);
+        } finally {
+            if (held) exit();
+        }
     }
 
     /** Copies all of {@code src} to {@code offset}. */
     public void copyFrom(MemorySegment src, long offset) {
         long len = src.byteSize();
-        ensure(offset, len, true);
-        MemorySegment.copy(src, 0, segment, offset, len);
+        boolean held = hold(offset, len, true);
+        try {
+            MemorySegment.copy(src, 0, segment, offset, len);
+        } finally {
+            if (held) exit();
+        }
     }
 
     /**
-     * Populates [offset, offset+len) and returns that slice for direct access. Safe as long as this
-     * region is open: pages, once present, stay (the region never discards them).
+     * Populates [offset, offset+len) and returns that slice for direct access. Safe while this
+     * region is open: pages, once present, stay (the region never discards them); after close the
+     * slice throws IllegalStateException like any segment of a closed arena.
      */
     public MemorySegment resident(long offset, long len) {
-        ensure(offset, len, false);
+        populate(offset, len);
         return segment.asSlice(offset, len);
     }
 
     /** Brings [offset, offset+len) in now (read faults); throws if a page cannot be supplied. */
     public void populate(long offset, long len) {
-        ensure(offset, len, false);
+        if (hold(offset, len, false)) exit();
     }
 
     public boolean isResident(long offset) {
@@ -139,38 +178,49 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
         return isResidentPage(offset >>> PAGE_SHIFT);
     }
 
-    private void ensure(long offset, long len, boolean write) {
+    /** Bounds check, then whether every page of the range is known resident. */
+    private boolean allResident(long offset, long len) {
         Objects.checkFromIndexSize(offset, len, size);
-        if (len == 0) return;
-        long first = offset >>> PAGE_SHIFT, last = (offset + len - 1) >>> PAGE_SHIFT;
-        for (long p = first; p <= last; p++) {
-            if (!isResidentPage(p)) {
-                fault(p << PAGE_SHIFT, offset + len - (p << PAGE_SHIFT), write);
-                return;
-            }
+        if (len == 0) return true;
+        for (long p = offset >>> PAGE_SHIFT, last = (offset + len - 1) >>> PAGE_SHIFT; p <= last; p++)
+            if (!isResidentPage(p)) return false;
+        return true;
+    }
+
+    /**
+     * Bounds check; then, unless every page of the range is known resident, enter() and fault the
+     * range in. Returns whether it entered: the caller then owes an exit() after its access.
+     */
+    private boolean hold(long offset, long len, boolean write) {
+        if (allResident(offset, len)) return false;
+        enter();
+        try {
+            faultIn(offset, len, write);
+            return true;
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
         }
     }
 
-    /** The slow path: fault [offset, offset+len) in from native state. */
-    private void fault(long offset, long len, boolean write) {
-        enter();
-        try {
-            long start = offset & -PAGE, end = FaultHandlingService.roundUp(offset + len);
-            if (!service.isUserModeOnly()) {
-                int r;
-                do {
-                    r = Sys.madvise(base + start, end - start, write ? Sys.MADV_POPULATE_WRITE : Sys.MADV_POPULATE_READ);
-                } while (r == -Errno.EINTR);
-                if (r < 0) throw unavailable(start, r);
-            } else {
-                long scratch = TOUCH.get().address();
-                for (long p = start; p < end; p += PAGE) if (!isResidentPage(p >>> PAGE_SHIFT)) Sys.memcpy(scratch, base + p, 1);
-                if (anyFailed(start, end - start)) throw unavailable(start, -Errno.EFAULT);
-            }
-            markResident(start, end - start);
-        } finally {
-            exit();
+    /**
+     * The slow path, called between enter() and exit(): faults [offset, offset+len) in from native
+     * state, so a safepoint never waits for this thread while the handler works.
+     */
+    private void faultIn(long offset, long len, boolean write) {
+        long start = offset & -PAGE, end = FaultHandlingService.roundUp(offset + len);
+        if (!service.isUserModeOnly()) {
+            int r;
+            do {
+                r = Sys.madvise(base + start, end - start, write ? Sys.MADV_POPULATE_WRITE : Sys.MADV_POPULATE_READ);
+            } while (r == -Errno.EINTR);
+            if (r < 0) throw unavailable(start, r);
+        } else {
+            long scratch = TOUCH.get().address();
+            for (long p = start; p < end; p += PAGE) if (!isResidentPage(p >>> PAGE_SHIFT)) Sys.memcpy(scratch, base + p, 1);
+            if (anyFailed(start, end - start)) throw unavailable(start, -Errno.EFAULT);
         }
+        markResident(start, end - start);
     }
 
     private PageUnavailableException unavailable(long offset, int r) {
@@ -222,40 +272,49 @@ public final class LazyRegion extends ManagedRegion implements AutoCloseable {
     }
 
     /**
-     * MINOR: let the hook see each page of the chunk in the unregistered view, then CONTINUE them.
-     * Pages already mapped (EEXIST) are skipped; a page missing from the page cache (CONTINUE
-     * fails) is skipped unless it is the faulting one, which then fails.
+     * MINOR: let the hook see each page of the chunk not yet mapped here (in the unregistered
+     * view), then CONTINUE the chunk, as few ioctls as the kernel allows: a partial result
+     * continues after the bytes done, EEXIST (already mapped) skips a page, any other failure
+     * skips a page too unless it is the faulting one, which is then failed rather than left
+     * waiting.
      */
     private void resolveMinor(FaultHandlingService.Handler h, long pageOff, long cs, long len) {
         var c = h.counters();
-        boolean woke = false;
-        for (long p = cs; p < cs + len; ) {
-            if (isResidentPage(p >>> PAGE_SHIFT) && p != pageOff) { p += PAGE; continue; }
+        for (long p = cs; p < cs + len; p += PAGE) {
+            if (isResidentPage(p >>> PAGE_SHIFT) && p != pageOff) continue;
             try {
                 hook.beforeMap(p, backing.asSlice(p, PAGE));
             } catch (Exception e) {
                 c.lastError = e;
-                if (p == pageOff) { service.failRange(this, p, PAGE); woke = true; }
-                p += PAGE;
-                continue;
+                if (p == pageOff) {
+                    service.failRange(this, p, PAGE);
+                    return;
+                }
             }
-            long r = service.uffd.continueAt(base + p, PAGE, 0);
+        }
+        boolean faultingDone = false;
+        for (long p = cs; p < cs + len; ) {
+            long r = service.uffd.continueAt(base + p, cs + len - p, 0);
             c.ioctls.increment();
             if (r > 0) {
                 c.bytesContinued.add(r);
                 markResident(p, r);
-                if (p == pageOff) woke = true;
-            } else if (r == -Errno.EEXIST) {
-                c.pagesExisting.increment();
-                markResident(p, PAGE);
-            } else if (p == pageOff) {
-                c.lastError = new ErrnoException((int) r, "ioctl", "UFFDIO_CONTINUE");
-                service.failRange(this, p, PAGE);
-                woke = true;
+                if (pageOff >= p && pageOff < p + r) faultingDone = true;
+                p += r;
+            } else {
+                if (r == -Errno.EEXIST) {
+                    c.pagesExisting.increment();
+                    markResident(p, PAGE);
+                } else if (p == pageOff) {
+                    c.lastError = new ErrnoException((int) r, "ioctl", "UFFDIO_CONTINUE");
+                    service.failRange(this, p, PAGE);
+                    return;
+                }
+                p += PAGE;
             }
-            p += PAGE;
         }
-        if (!woke) service.uffd.wakeAt(base + pageOff, PAGE);
+        // EEXIST on the faulting page: mapped by someone else, perhaps without waking; wake it here
+        if (!faultingDone) service.uffd.wakeAt(base + pageOff, PAGE);
     }
 
     @Override

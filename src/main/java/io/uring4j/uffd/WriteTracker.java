@@ -88,11 +88,16 @@ public final class WriteTracker implements AutoCloseable {
             MemorySegment seg = FaultHandlingService.mmap(a, len, Sys.MAP_PRIVATE | Sys.MAP_ANONYMOUS | Sys.MAP_NORESERVE, -1);
             TrackedRegion r = new TrackedRegion(service, a, seg);
             service.add(r, RegisterMode.WP.bit());
-            WriteTracker t = new WriteTracker(r);
-            t.snapshot();   // arm: protect everything
-            return t;
+            try {
+                WriteTracker t = new WriteTracker(r);
+                t.snapshot();   // arm: protect everything
+                return t;
+            } catch (ErrnoException | RuntimeException e) {
+                r.close();      // registered by now: unregister before the unmap, and leave the service's list
+                throw e;
+            }
         } catch (ErrnoException | RuntimeException e) {
-            a.close();
+            a.close();          // idempotent after r.close()
             throw e;
         }
     }
@@ -197,7 +202,9 @@ public final class WriteTracker implements AutoCloseable {
         return mode == Mode.SYNC ? region.snapshot() : scan();
     }
 
+    /** Synchronized with {@link #close}: the pagemap fd and the scan buffers must outlive the ioctl. */
     private synchronized BitSet scan() throws ErrnoException {
+        checkOpen();
         BitSet out = new BitSet((int) pageCount());
         long base = memory.address(), end = base + size, start = base;
         while (start < end) {
@@ -228,9 +235,9 @@ public final class WriteTracker implements AutoCloseable {
         if (closed) throw new IllegalStateException("WriteTracker is closed");
     }
 
-    /** Unregisters (releasing any writer still waiting) and unmaps. Idempotent. */
+    /** Unregisters (releasing any writer still waiting) and unmaps. Idempotent; waits for a snapshot in progress. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) return;
         closed = true;
         if (mode == Mode.SYNC) {

@@ -122,7 +122,12 @@ class UringCmdFlagRulesTest {
             assertTrue(refusal(() -> optIn(efd, "eventfd")).contains("anonymous inode"));
             assertTrue(refusal(() -> optIn(devNull, "ublk-char")).contains("[mem]"), "driver mismatch names the real one");
             assertTrue(refusal(() -> optIn(devNull, " ")).contains("name the target driver"));
-            if (fuse >= 0) assertTrue(refusal(() -> optIn(fuse, "fuse")).contains("does not implement multishot"));
+            if (Files.exists(Path.of("/dev/fuse"))) {
+                assertTrue(fuse >= 0, "open /dev/fuse: " + fuse);
+                assertTrue(refusal(() -> optIn(fuse, "fuse")).contains("does not implement multishot"));
+            } else {
+                System.out.println("skipped the fuse refusal: no /dev/fuse on this machine");
+            }
             var closed = assertThrows(ErrnoException.class, () -> MultishotCmdTarget.optIn(9999, "mem"));
             assertEquals("EBADF", closed.errnoName());
 

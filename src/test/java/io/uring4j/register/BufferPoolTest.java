@@ -133,6 +133,60 @@ class BufferPoolTest {
         }
     }
 
+    /**
+     * The table is unregistered (or the pool's slot cleared) by the application while a read into the
+     * pool is in flight: the kernel keeps the pages pinned for that read, and the pool must keep them
+     * mapped until the read is reaped, because the application reads its result from that memory.
+     */
+    @Test
+    void unregisterOrClearWithIoInFlightStillDefersTheFree() throws Exception {
+        for (boolean clearSlot : new boolean[]{false, true}) {
+            try (Ring ring = Ring.open(4); Arena a = Arena.ofConfined()) {
+                MemorySegment fds = a.allocate(8);
+                assertEquals(0, Sys.pipe2(fds, Sys.O_CLOEXEC));
+                int rd = fds.get(JAVA_INT, 0), wr = fds.get(JAVA_INT, 4);
+                try {
+                    BufferPool pool = BufferPool.allocate(1, 4096);
+                    FixedBuffers t;
+                    if (clearSlot) {
+                        t = FixedBuffers.registerSparse(ring, 2);
+                        pool.registerInto(t, 1);
+                    } else {
+                        t = pool.register(ring);
+                    }
+                    int slot = clearSlot ? 1 : 0;
+                    long addr = pool.buffer(0).address();
+                    ring.sqe().prepReadFixed(rd, t, slot, 0, 64, -1).userData(7); // empty pipe: stays in flight
+                    assertEquals(1, ring.submit());
+                    assertEquals(1, t.inFlight());
+
+                    if (clearSlot) t.clear(slot);
+                    else t.unregister();
+                    pool.close();
+                    assertFalse(pool.isFreed(), (clearSlot ? "clear" : "unregister") + " with a read in flight");
+                    assertTrue(pool.isRegistered(), "the in-flight read still uses the pool");
+                    assertTrue(mapped(addr));
+
+                    MemorySegment msg = a.allocateFrom("still mapped");
+                    assertEquals(msg.byteSize(), Sys.write(wr, msg, msg.byteSize()));
+                    Done d = reapWithin5s(ring);
+                    assertEquals(7, d.userData());
+                    assertEquals(msg.byteSize(), d.res());
+                    assertEquals("still mapped", MemorySegment.ofAddress(addr).reinterpret(64).getString(0));
+
+                    t.ioCompleted();
+                    assertTrue(pool.isFreed(), "freed once the last I/O is reaped");
+                    assertFalse(pool.isRegistered());
+                    assertFalse(mapped(addr));
+                    assertEquals(clearSlot, t.isRegistered(), "a cleared slot leaves the table registered");
+                } finally {
+                    Sys.close(rd);
+                    Sys.close(wr);
+                }
+            }
+        }
+    }
+
     @Test
     void closingTheRingReleasesAClosedPoolWithIoInFlight() throws Exception {
         try (Arena a = Arena.ofConfined()) {

@@ -25,7 +25,7 @@ class BufferRingIncrementalTest {
         return ring.waitCqe();
     }
 
-    private static byte[] contents(Buffer b) {
+    private static byte[] contents(ProvidedBuffer b) {
         byte[] out = new byte[b.length()];
         b.copyTo(out, 0);
         return out;
@@ -48,7 +48,7 @@ class BufferRingIncrementalTest {
                 Cqe c = read(ring, p[0], br);
                 assertEquals(100, c.res());
                 assertEquals(CqeFlags.BUFFER | CqeFlags.BUF_MORE, c.flags() & 0xffff, c.toString());
-                Buffer first = br.take(c);
+                ProvidedBuffer first = br.take(c);
                 ring.cqeSeen();
                 assertEquals(0, first.bid());
                 assertEquals(0, first.offset());
@@ -59,7 +59,7 @@ class BufferRingIncrementalTest {
                 assertEquals(200, c.res());
                 assertTrue((c.flags() & CqeFlags.BUF_MORE) != 0);
                 assertEquals(0, c.bufferId(), "the kernel keeps filling the same buffer");
-                Buffer same = br.take(c);
+                ProvidedBuffer same = br.take(c);
                 ring.cqeSeen();
                 assertSame(first, same);
                 assertEquals(300, same.length(), "the view grows over both pieces while the first is held");
@@ -77,7 +77,7 @@ class BufferRingIncrementalTest {
                 c = read(ring, p[0], br);
                 assertEquals(724, c.res());
                 assertEquals(CqeFlags.BUFFER, c.flags() & 0xffff, "exactly full: no F_BUF_MORE");
-                Buffer last = br.take(c);
+                ProvidedBuffer last = br.take(c);
                 ring.cqeSeen();
                 assertEquals(300, last.offset());
                 assertArrayEquals(d, contents(last));
@@ -87,7 +87,7 @@ class BufferRingIncrementalTest {
                 Loopback.writeAll(p[1], e);
                 c = read(ring, p[0], br);
                 assertEquals(1, c.bufferId(), "next data goes to the next buffer");
-                Buffer next = br.take(c);
+                ProvidedBuffer next = br.take(c);
                 ring.cqeSeen();
                 assertEquals(0, next.offset());
                 assertArrayEquals(e, contents(next));

@@ -38,7 +38,7 @@ class BufferRingTest {
             assertEquals(128, c.res());
             assertTrue(c.hasBuffer());
             int flags = c.flags(), res = c.res();
-            Buffer b = br.take(c);
+            ProvidedBuffer b = br.take(c);
             ring.cqeSeen();
             assertEquals(0, b.bid(), "the kernel takes buffers in ring order");
             assertTrue(b.isHeld());
@@ -65,7 +65,7 @@ class BufferRingTest {
     void emptyRingEndsReadWithEnobufsAndTailWrapsPast65536() throws Exception {
         int zero = zeroFd();
         try (Ring ring = Ring.open(16); BufferRing br = BufferRing.register(ring, 2, 8, 64)) {
-            Buffer[] held = new Buffer[8];
+            ProvidedBuffer[] held = new ProvidedBuffer[8];
             fill(ring, br, zero, 9); // 8 buffers, 9 reads
             int got = 0, enobufs = 0;
             Cqe c;
@@ -76,7 +76,7 @@ class BufferRingTest {
             }
             assertEquals(8, got);
             assertEquals(1, enobufs, "the ninth read finds the ring empty");
-            for (Buffer b : held) b.release();
+            for (ProvidedBuffer b : held) b.release();
             // 70,000 more consumptions: the 16-bit tail and the kernel's head wrap
             long consumed = 8;
             while (consumed < 70_000) {
@@ -105,7 +105,7 @@ class BufferRingTest {
         var allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
         int zero = zeroFd();
         try (Ring ring = Ring.open(16); BufferRing br = BufferRing.register(ring, 6, 8, 64)) {
-            Buffer[] held = new Buffer[8];
+            ProvidedBuffer[] held = new ProvidedBuffer[8];
             long[] sum = {0};
             for (int i = 0; i < 3000; i++) { // warm-up: let the JIT compile both paths
                 cycle(ring, br, zero, held, sum);
@@ -135,7 +135,7 @@ class BufferRingTest {
         while (ring.peekCqe() != null) ring.cqeSeen();
     }
 
-    private static void cycle(Ring ring, BufferRing br, int fd, Buffer[] held, long[] sum) {
+    private static void cycle(Ring ring, BufferRing br, int fd, ProvidedBuffer[] held, long[] sum) {
         for (int i = 0; i < 8; i++) ring.sqe().prepReadSelect(fd, br.group(), 0, 0).userData(i);
         ring.submitAndWait(8);
         int n = 0;
@@ -184,6 +184,29 @@ class BufferRingTest {
         assertTrue(br.isClosed());
         assertThrows(IllegalStateException.class, () -> br.take(CqeFlags.BUFFER, 1));
         br.close();
+    }
+
+    @Test
+    void aHeldBufferIsUnreadableOnceItsRingIsClosed() throws Exception {
+        int zero = zeroFd();
+        try (Ring ring = Ring.open(4)) {
+            BufferRing br = BufferRing.register(ring, 4, 2, 64);
+            fill(ring, br, zero, 1);
+            Cqe c = ring.waitCqe();
+            assertEquals(64, c.res());
+            ProvidedBuffer b = br.take(c);
+            ring.cqeSeen();
+            long addr = b.segment().address();
+            br.close(); // unmaps the buffers while the application still holds one
+            assertFalse(TestSupport.mapped(addr));
+            for (org.junit.jupiter.api.function.Executable use : new org.junit.jupiter.api.function.Executable[]{
+                    b::segment, () -> b.get(0), () -> b.copyTo(new byte[64], 0), b::release}) {
+                var e = assertThrows(IllegalStateException.class, use);
+                assertTrue(e.getMessage().contains("group 4 is closed"), e.getMessage());
+            }
+        } finally {
+            Sys.close(zero);
+        }
     }
 
     @Test

@@ -46,7 +46,7 @@ class MultishotReadTest {
                 while ((c = ring.peekCqe()) != null) {
                     Multishot.Outcome o = read.onCqe(c);
                     if (c.hasBuffer()) {
-                        Buffer b = br.take(c);
+                        ProvidedBuffer b = br.take(c);
                         byte[] tmp = new byte[b.length()];
                         b.copyTo(tmp, 0);
                         got.writeBytes(tmp);

@@ -57,7 +57,7 @@ class MultishotRecvTest {
             Multishot recv = new Multishot(RECV, sqe -> sqe.prepRecvMultishot(server, br.group(), 0));
             recv.arm(ring);
             MemorySegment expected = MemorySegment.ofArray(stream);
-            List<Buffer> held = new ArrayList<>();
+            List<ProvidedBuffer> held = new ArrayList<>();
             long[] pos = {0};
             int[] enobufs = {0}, withMore = {0};
             boolean[] eof = {false};
@@ -68,7 +68,7 @@ class MultishotRecvTest {
                 ring.forEachCqe(c -> {
                     Multishot.Outcome o = recv.onCqe(c);
                     if (c.hasBuffer()) {
-                        Buffer b = br.take(c);
+                        ProvidedBuffer b = br.take(c);
                         assertEquals(c.res(), b.length());
                         long mismatch = b.segment().mismatch(expected.asSlice(pos[0], b.length()));
                         assertEquals(-1, mismatch, "byte mismatch at stream offset " + (pos[0] + mismatch));
@@ -87,7 +87,7 @@ class MultishotRecvTest {
                     }
                     last[0] = o;
                 });
-                for (Buffer b : held) b.release();
+                for (ProvidedBuffer b : held) b.release();
                 held.clear();
                 if (last[0] == Multishot.Outcome.REARM && !recv.isArmed()) recv.arm(ring);
             }
@@ -118,8 +118,8 @@ class MultishotRecvTest {
             Thread.sleep(20); // let the bytes land in the receive queue: one bundle takes them all
             byte[] got = new byte[data.length];
             int off = 0, bundles = 0, maxSpan = 0, used = 0;
-            Buffer[] out = new Buffer[8];
-            List<Buffer> held = new ArrayList<>();
+            ProvidedBuffer[] out = new ProvidedBuffer[8];
+            List<ProvidedBuffer> held = new ArrayList<>();
             while (off < data.length) { // the kernel may split the data over several bundles
                 ring.sqe().prepRecvBundle(fds[1], br.group(), 0).userData(9);
                 ring.submitAndWait(1);
@@ -145,7 +145,7 @@ class MultishotRecvTest {
             assertEquals(4, br.heldCount());
             assertEquals(4, br.kernelHead(), "PBUF_STATUS head after consuming 4 buffers");
             System.out.printf("recv bundle: %d bytes in %d bundle CQE(s), widest %d buffers%n", data.length, bundles, maxSpan);
-            for (Buffer b : held) b.release();
+            for (ProvidedBuffer b : held) b.release();
             assertEquals(8, br.inKernelCount());
         } finally {
             Loopback.closeAll(fds);

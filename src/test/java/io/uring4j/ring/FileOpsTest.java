@@ -2,12 +2,10 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,28 +17,17 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** READ/WRITE/READV/WRITEV, FSYNC, SYNC_FILE_RANGE, FALLOCATE, FADVISE, MADVISE, OPENAT(2), CLOSE, STATX, FTRUNCATE. */
-class FileOpsTest {
+class FileOpsTest extends RingOpsTest {
     @TempDir Path dir;
-    Ring ring;
-    Arena arena;
     Path file;
     int fd = -1;
 
     @BeforeEach
     void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
         file = dir.resolve("data");
         Files.write(file, new byte[0]);
-        fd = Sys.open(file.toString(), Sys.O_RDWR, 0);
+        fd = own(Sys.open(file.toString(), Sys.O_RDWR, 0));
         assertTrue(fd >= 0, "open: " + Errno.name(-fd));
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll(fd);
-        ring.close();
-        arena.close();
     }
 
     @Test

@@ -2,11 +2,8 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -16,23 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** FUTEX_WAIT / FUTEX_WAKE / FUTEX_WAITV and WAITID on real child processes. */
-class FutexWaitidTest {
+class FutexWaitidTest extends RingOpsTest {
     static final int FLAGS = Sqe.FUTEX2_SIZE_U32 | Sqe.FUTEX2_PRIVATE;
     static final long ANY = Sqe.FUTEX_BITSET_MATCH_ANY;
-    Ring ring;
-    Arena arena;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ring.close();
-        arena.close();
-    }
 
     @Test
     void waitBlocksUntilWake() {

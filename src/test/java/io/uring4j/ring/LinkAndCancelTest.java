@@ -2,13 +2,10 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,22 +16,8 @@ import static io.uring4j.ring.OpsSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** SQE flags IO_LINK, IO_HARDLINK, IO_DRAIN, ASYNC, CQE_SKIP_SUCCESS, and ASYNC_CANCEL in all its forms. */
-class LinkAndCancelTest {
+class LinkAndCancelTest extends RingOpsTest {
     @TempDir Path dir;
-    Ring ring;
-    Arena arena;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ring.close();
-        arena.close();
-    }
 
     @Test
     void failedLinkHeadCancelsTheRestOfTheChain() {

@@ -2,12 +2,10 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,25 +16,18 @@ import static io.uring4j.ring.OpsSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** RENAMEAT, UNLINKAT, MKDIRAT, SYMLINKAT, LINKAT and the xattr ops, checked on disk. */
-class PathOpsTest {
+class PathOpsTest extends RingOpsTest {
     @TempDir Path dir;
-    Ring ring;
-    Arena arena;
     int dfd = -1;
+
+    PathOpsTest() {
+        super(8);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        ring = Ring.open(8);
-        arena = Arena.ofConfined();
-        dfd = Sys.open(dir.toString(), Sys.O_RDONLY | Sys.O_DIRECTORY, 0);
+        dfd = own(Sys.open(dir.toString(), Sys.O_RDONLY | Sys.O_DIRECTORY, 0));
         assertTrue(dfd >= 0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll(dfd);
-        ring.close();
-        arena.close();
     }
 
     static final int RENAME_NOREPLACE = 1;

@@ -2,11 +2,9 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -16,23 +14,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** POLL_ADD (single and multishot), POLL_REMOVE, poll update, EPOLL_CTL and EPOLL_WAIT. */
-class PollOpsTest {
-    Ring ring;
-    Arena arena;
+class PollOpsTest extends RingOpsTest {
     int[] p;
 
     @BeforeEach
     void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
         p = pipe(0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll(p);
-        ring.close();
-        arena.close();
+        own(p[0]);
+        own(p[1]);
     }
 
     @Test

@@ -2,11 +2,9 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -15,34 +13,23 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** SEND_ZC and SENDMSG_ZC: the result CQE (F_MORE) then the notification CQE (F_NOTIF) over a loopback TCP pair. */
-class SendZcTest {
+class SendZcTest extends RingOpsTest {
     /** IORING_NOTIF_USAGE_ZC_COPIED: with SEND_ZC_REPORT_USAGE, set in the notification's res when data was copied. */
     static final int NOTIF_USAGE_ZC_COPIED = 1 << 31;
-    Ring ring;
-    Arena arena;
     int lfd = -1, client = -1, server = -1;
 
     @BeforeEach
     void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
-        lfd = Sys.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
+        lfd = own(Sys.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0));
         assertEquals(0, Sys.bind(lfd, SockAddr.loopback(arena, 0), 16));
         assertEquals(0, Sys.listen(lfd, 4));
         MemorySegment sa = arena.allocate(16), len = arena.allocate(JAVA_INT);
         len.set(JAVA_INT, 0, 16);
         Sys.getsockname(lfd, sa, len);
-        client = Sys.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
+        client = own(Sys.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0));
         assertEquals(0, Sys.connect(client, sa, 16));
-        server = Sys.accept4(lfd, MemorySegment.NULL, MemorySegment.NULL, Sys.SOCK_CLOEXEC);
+        server = own(Sys.accept4(lfd, MemorySegment.NULL, MemorySegment.NULL, Sys.SOCK_CLOEXEC));
         assertTrue(server >= 0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll(lfd, client, server);
-        ring.close();
-        arena.close();
     }
 
     /** Reads exactly {@code n} bytes from the server side. */

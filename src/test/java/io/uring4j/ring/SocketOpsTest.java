@@ -2,15 +2,11 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.uring4j.ring.OpsSupport.*;
@@ -19,23 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** SOCKET, BIND, LISTEN, ACCEPT, CONNECT, SEND, RECV, SENDMSG, RECVMSG, SHUTDOWN over loopback, all through the ring. */
-class SocketOpsTest {
-    Ring ring;
-    Arena arena;
-    final List<Integer> fds = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (int fd : fds) Sys.close(fd);
-        ring.close();
-        arena.close();
-    }
+class SocketOpsTest extends RingOpsTest {
 
     int socketOp(int domain, int type) {
         ring.sqe().prepSocket(domain, type | Sys.SOCK_CLOEXEC, 0, 0).userData(100);

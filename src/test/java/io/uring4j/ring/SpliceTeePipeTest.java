@@ -2,12 +2,9 @@ package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,21 +15,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** PIPE, SPLICE and TEE moving bytes through pipes. */
-class SpliceTeePipeTest {
+class SpliceTeePipeTest extends RingOpsTest {
     @TempDir Path dir;
-    Ring ring;
-    Arena arena;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ring = Ring.open(8);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ring.close();
-        arena.close();
+    SpliceTeePipeTest() {
+        super(8);
     }
 
     static final int O_NONBLOCK = Sys.O_NONBLOCK;

@@ -1,11 +1,8 @@
 package io.uring4j.ring;
 
 import io.uring4j.sys.Errno;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -13,22 +10,8 @@ import static io.uring4j.ring.OpsSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** TIMEOUT (relative, count, ABS, REALTIME, multishot), TIMEOUT_REMOVE and update, LINK_TIMEOUT. */
-class TimeoutOpsTest {
+class TimeoutOpsTest extends RingOpsTest {
     static final long MS = 1_000_000L;
-    Ring ring;
-    Arena arena;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ring = Ring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ring.close();
-        arena.close();
-    }
 
     @Test
     void relativeTimeoutExpiresWithEtimeNotEarlier() {

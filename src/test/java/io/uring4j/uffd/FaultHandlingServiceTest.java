@@ -202,7 +202,9 @@ class FaultHandlingServiceTest {
             long off = (2 + t * 4) * P + 24;
             readers.add(onPlatformThread(() -> r.getLong(off)));
         }
-        while (reads.get() == 0 || r.inflightAccesses() < 3) Thread.sleep(1);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while ((reads.get() == 0 || r.inflightAccesses() < 3) && System.nanoTime() < until) Thread.sleep(1);
+        assertEquals(3, r.inflightAccesses(), "three accesses in flight within 10 s");
         Future<?> closer = onPlatformThread(() -> { svc.close(); return null; });
         Thread.sleep(200);
         assertFalse(closer.isDone(), "close waits for the in-flight accesses");

@@ -28,6 +28,14 @@ final class Mem {
         return MemorySegment.ofAddress(a).reinterpret(size, arena, s -> Sys.munmap(s.address(), size));
     }
 
+    /** {@link #anon} memory registered with {@code u} in {@code modes} (MISSING when none are given). */
+    static MemorySegment registered(Arena arena, Userfaultfd u, long size, RegisterMode... modes) throws ErrnoException {
+        MemorySegment m = anon(arena, size);
+        if (modes.length == 0) u.register(m, RegisterMode.MISSING);
+        else u.register(m, java.util.Set.of(modes));
+        return m;
+    }
+
     /** A memfd of {@code size} bytes; the caller closes the fd. */
     static int memfd(long size) throws ErrnoException {
         int fd = ErrnoException.check(Sys.memfdCreate("uring4j-test", Uffd.MFD_CLOEXEC), "memfd_create", "test");

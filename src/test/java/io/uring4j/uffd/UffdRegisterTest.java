@@ -89,8 +89,7 @@ class UffdRegisterTest {
     @Test
     void resolvingOutsideAnyVmaIsEnoent() throws Exception {
         try (Arena arena = Arena.ofConfined(); Userfaultfd u = Userfaultfd.builder().open()) {
-            MemorySegment m = Mem.anon(arena, 4 * Mem.PAGE);
-            u.register(m, RegisterMode.MISSING);
+            MemorySegment m = Mem.registered(arena, u, 4 * Mem.PAGE);
             MemorySegment src = arena.allocate(Mem.PAGE, Mem.PAGE);
             // punch a hole into the registered mapping, then resolve into it
             assertEquals(0, Sys.munmap(m.address() + 2 * Mem.PAGE, Mem.PAGE));

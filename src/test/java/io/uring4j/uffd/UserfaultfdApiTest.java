@@ -4,13 +4,28 @@ import io.uring4j.ErrnoException;
 import io.uring4j.FeatureUnavailableException;
 import io.uring4j.sys.Errno;
 import io.uring4j.sys.Sys;
+import io.uring4j.sys.PageRegion;
+import io.uring4j.sys.PmScanArg;
 import io.uring4j.sys.Uffd;
+import io.uring4j.sys.UffdMsg;
+import io.uring4j.sys.UffdioApi;
+import io.uring4j.sys.UffdioContinue;
+import io.uring4j.sys.UffdioCopy;
+import io.uring4j.sys.UffdioMove;
+import io.uring4j.sys.UffdioPoison;
+import io.uring4j.sys.UffdioRegister;
+import io.uring4j.sys.UffdioWriteprotect;
+import io.uring4j.sys.UffdioZeropage;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -117,10 +132,9 @@ class UserfaultfdApiTest {
 
     @Test
     void userModeOnlyRefusesKernelAccesses() throws Exception {
-        try (Arena arena = Arena.ofConfined(); Userfaultfd u = Userfaultfd.builder().userModeOnly(true).open()) {
+        try (Arena arena = Arena.ofConfined(); Userfaultfd u = Userfaultfd.builder().userModeOnly(true).nonBlocking(true).open()) {
             assertTrue(u.isUserModeOnly());
-            MemorySegment m = Mem.anon(arena, 2 * Mem.PAGE);
-            u.register(m, RegisterMode.MISSING);
+            MemorySegment m = Mem.registered(arena, u, 2 * Mem.PAGE);
             // madvise(POPULATE) faults from kernel mode: refused at once, no event queued
             assertEquals(-Errno.EFAULT, Sys.madvise(m.address(), Mem.PAGE, Sys.MADV_POPULATE_READ));
             int fd = Sys.memfdCreate("src", Uffd.MFD_CLOEXEC);
@@ -132,11 +146,9 @@ class UserfaultfdApiTest {
             }
             // a user-mode access (libc memcpy) is delivered as usual
             Mem.Faulter f = Mem.Faulter.read(m.address() + Mem.PAGE + 5);
-            var ev = u.readEvents(1);
-            assertInstanceOf(UffdEvent.PageFault.class, ev.get(0));
-            assertEquals(m.address() + Mem.PAGE, ((UffdEvent.PageFault) ev.get(0)).address());
+            assertEquals(m.address() + Mem.PAGE, Events.next(u, UffdEvent.PageFault.class).address());
             assertEquals(Mem.PAGE, u.zeropage(m.asSlice(Mem.PAGE, Mem.PAGE), 0));
-            assertEquals(0, f.result.get());
+            assertEquals(0, f.result.get(5, TimeUnit.SECONDS));
         }
     }
 
@@ -166,18 +178,30 @@ class UserfaultfdApiTest {
     void constantsMatchTheKernelHeader() {
         assertEquals(UffdFeature.MOVE.mask(), 1L << 16);
         assertEquals(Uffd.UFFDIO_API, 0xC018AA3FL);
-        assertEquals(32, io.uring4j.sys.UffdMsg.SIZE);
-        assertEquals(24, io.uring4j.sys.UffdioApi.SIZE);
-        assertEquals(32, io.uring4j.sys.UffdioRegister.SIZE);
-        assertEquals(40, io.uring4j.sys.UffdioCopy.SIZE);
-        assertEquals(32, io.uring4j.sys.UffdioZeropage.SIZE);
-        assertEquals(40, io.uring4j.sys.UffdioMove.SIZE);
-        assertEquals(24, io.uring4j.sys.UffdioWriteprotect.SIZE);
-        assertEquals(32, io.uring4j.sys.UffdioContinue.SIZE);
-        assertEquals(32, io.uring4j.sys.UffdioPoison.SIZE);
-        assertEquals(96, io.uring4j.sys.PmScanArg.SIZE);
-        assertEquals(24, io.uring4j.sys.PageRegion.SIZE);
-        assertEquals(16, io.uring4j.sys.UffdMsg.PAGEFAULT_ADDRESS);
-        assertEquals(24, io.uring4j.sys.UffdMsg.PAGEFAULT_PTID);
+        Map<String, Long> sizes = new LinkedHashMap<>();   // sizeof(struct ...) from the 6.18 uapi headers
+        sizes.put("uffd_msg", UffdMsg.SIZE);
+        sizes.put("uffdio_api", UffdioApi.SIZE);
+        sizes.put("uffdio_register", UffdioRegister.SIZE);
+        sizes.put("uffdio_copy", UffdioCopy.SIZE);
+        sizes.put("uffdio_zeropage", UffdioZeropage.SIZE);
+        sizes.put("uffdio_move", UffdioMove.SIZE);
+        sizes.put("uffdio_writeprotect", UffdioWriteprotect.SIZE);
+        sizes.put("uffdio_continue", UffdioContinue.SIZE);
+        sizes.put("uffdio_poison", UffdioPoison.SIZE);
+        sizes.put("pm_scan_arg", PmScanArg.SIZE);
+        sizes.put("page_region", PageRegion.SIZE);
+        assertEquals(Map.ofEntries(Map.entry("uffd_msg", 32L), Map.entry("uffdio_api", 24L),
+                Map.entry("uffdio_register", 32L), Map.entry("uffdio_copy", 40L), Map.entry("uffdio_zeropage", 32L),
+                Map.entry("uffdio_move", 40L), Map.entry("uffdio_writeprotect", 24L), Map.entry("uffdio_continue", 32L),
+                Map.entry("uffdio_poison", 32L), Map.entry("pm_scan_arg", 96L), Map.entry("page_region", 24L)), sizes);
+        assertEquals(16, UffdMsg.PAGEFAULT_ADDRESS);
+        assertEquals(24, UffdMsg.PAGEFAULT_PTID);
+    }
+
+    @Test
+    void moveHasCopysLayoutSoOneArgumentWriterServesBoth() {
+        // Userfaultfd fills uffdio_move with uffdio_copy's offsets
+        assertEquals(List.of(UffdioCopy.DST, UffdioCopy.SRC, UffdioCopy.LEN, UffdioCopy.MODE, UffdioCopy.COPY, UffdioCopy.SIZE),
+                List.of(UffdioMove.DST, UffdioMove.SRC, UffdioMove.LEN, UffdioMove.MODE, UffdioMove.MOVE, UffdioMove.SIZE));
     }
 }

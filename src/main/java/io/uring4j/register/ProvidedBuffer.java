@@ -5,18 +5,23 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * A view of the bytes a CQE delivered into a provided buffer, held by the application until
- * {@link #release()}. One instance per buffer id, reused on every take (no allocation): read it
- * before releasing, because after release the kernel may fill the buffer again.
+ * A view of the bytes a CQE delivered into a buffer of a {@link BufferRing}, held by the
+ * application from {@link BufferRing#take} until {@link #release()}. One instance per buffer id,
+ * reused on every take (no allocation).
+ *
+ * <p>Lifetime: the bytes are valid only while the buffer is held. Read (or copy) them before
+ * releasing, because after release the kernel may fill the buffer again; once released, or once
+ * its BufferRing is closed (which unmaps the memory), every accessor throws
+ * {@link IllegalStateException}.
  */
-public final class Buffer {
+public final class ProvidedBuffer {
     final BufferRing owner;
     final int bid;
     final MemorySegment full;
     private int start, length;
     private MemorySegment view;
 
-    Buffer(BufferRing owner, int bid, MemorySegment full) {
+    ProvidedBuffer(BufferRing owner, int bid, MemorySegment full) {
         this.owner = owner;
         this.bid = bid;
         this.full = full;
@@ -77,16 +82,17 @@ public final class Buffer {
         MemorySegment.copy(full, JAVA_BYTE, start, dst, dstOffset, length);
     }
 
-    /** Gives the buffer back to its ring; see {@link BufferRing#release(Buffer)}. */
+    /** Gives the buffer back to its ring; see {@link BufferRing#release(ProvidedBuffer)}. */
     public void release() { owner.release(this); }
 
     private void checkHeld() {
+        owner.checkOpen();
         if (!owner.isHeld(bid))
             throw new IllegalStateException("buffer id " + bid + " of group " + owner.group() + " is not held by the application");
     }
 
     @Override
     public String toString() {
-        return "Buffer[group=" + owner.group() + ", bid=" + bid + ", offset=" + start + ", length=" + length + "]";
+        return "ProvidedBuffer[group=" + owner.group() + ", bid=" + bid + ", offset=" + start + ", length=" + length + "]";
     }
 }

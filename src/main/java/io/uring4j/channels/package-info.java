@@ -1,0 +1,2 @@
+/** AsynchronousFileChannel backed by io_uring. */
+package io.uring4j.channels;
