@@ -27,7 +27,13 @@ public final class RandReadBench {
     private final Map<String, List<EngineResult>> results = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
-    public RandReadBench(RandReadSpec spec, List<String> engines, int rounds, Progress progress) {
+    private final boolean ownFile;
+
+    /**
+     * {@code ownFile}: the test file is the benchmark's own (in its work directory) and is
+     * recreated when its size is wrong; otherwise an existing file is only read.
+     */
+    public RandReadBench(RandReadSpec spec, List<String> engines, int rounds, Progress progress, boolean ownFile) {
         for (String e : engines)
             if (!ENGINES.contains(e)) throw new IllegalArgumentException("unknown engine '" + e + "'; known: " + ENGINES);
         if (engines.isEmpty()) throw new IllegalArgumentException("no engine to run; known: " + ENGINES);
@@ -36,10 +42,11 @@ public final class RandReadBench {
         this.engines = List.copyOf(engines);
         this.rounds = rounds;
         this.progress = progress;
+        this.ownFile = ownFile;
     }
 
     public RandReadBench run() throws IOException {
-        TestFile.ensure(spec.file(), spec.fileSize(), progress);
+        TestFile.ensure(spec.file(), spec.fileSize(), ownFile, progress);
         Path fio = FioRandRead.find();
         if (fio == null && (engines.contains("fio") || engines.contains("fio-sqpoll"))) {
             notes.add(FioRandRead.INSTALL_HINT);

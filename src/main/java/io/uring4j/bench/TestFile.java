@@ -62,12 +62,22 @@ public final class TestFile {
     }
 
     /**
-     * Makes sure {@code file} exists with exactly {@code size} bytes of non-zero data; creates it
-     * (through a temporary name, so an interrupted run leaves no half-written file) otherwise.
-     * Returns true when it had to be created.
+     * Makes sure {@code file} exists with {@code size} bytes of non-zero data; creates it (through a
+     * temporary name, so an interrupted run leaves no half-written file) when missing, or, if
+     * {@code mayReplace}, when its size differs. A file that may not be replaced is only checked to
+     * hold at least {@code size} bytes. Returns true when it had to be created.
      */
-    public static boolean ensure(Path file, long size, Progress progress) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == size) return false;
+    public static boolean ensure(Path file, long size, boolean mayReplace, Progress progress) throws IOException {
+        if (Files.isRegularFile(file)) {
+            long have = Files.size(file);
+            if (have == size) return false;
+            if (!mayReplace) {
+                if (have >= size) return false;
+                throw new IllegalArgumentException(file + " has " + have + " bytes, fewer than the " + size + " to read");
+            }
+        } else if (Files.exists(file)) {
+            throw new IllegalArgumentException(file + " exists and is not a regular file");
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         progress.step(String.format(Locale.ROOT, "creating test file %s (%s)", file, Progress.bytes(size)));

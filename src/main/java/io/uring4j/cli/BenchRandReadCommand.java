@@ -23,8 +23,9 @@ final class BenchRandReadCommand implements Callable<Integer> {
     @Mixin
     BenchOptions common = new BenchOptions();
 
-    @Option(names = "--file", paramLabel = "PATH", description = "Test file (created when missing or of another size). "
-            + "Default: DIR/randread-SIZE.dat.")
+    @Option(names = "--file", paramLabel = "PATH", description = "File to read. An existing file is read as it is "
+            + "(never rewritten; its size is used); a missing one is created with --size bytes. "
+            + "Default: DIR/randread-SIZE.dat, recreated when its size differs.")
     Path file;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "1g", description = "File size (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
@@ -73,6 +74,8 @@ final class BenchRandReadCommand implements Callable<Integer> {
             long bs = Sizes.parse(blockSize, "--bs");
             if (bs > Integer.MAX_VALUE) throw new IllegalArgumentException("--bs=" + blockSize + " is too large");
             Path f = file != null ? file : o.dir.resolve("randread-" + size.toLowerCase(Locale.ROOT) + ".dat");
+            // a file the user names is read as it is, never rewritten: its own size (whole blocks) is used
+            if (file != null && java.nio.file.Files.isRegularFile(file)) fileSize = java.nio.file.Files.size(file) / bs * bs;
             TestFile.checkDir(f.toAbsolutePath().getParent(), allowTmpfs);
             List<String> e = new ArrayList<>();
             for (String name : engines) {
@@ -82,7 +85,7 @@ final class BenchRandReadCommand implements Callable<Integer> {
             }
             RandReadSpec spec = new RandReadSpec(f, fileSize, (int) bs, qd, batch, fixedBuffers, fixedFiles, direct,
                     o.seconds, o.warmupOr(1));
-            RandReadBench b = new RandReadBench(spec, e, o.rounds, Progress.stderr(o.quiet)).run();
+            RandReadBench b = new RandReadBench(spec, e, o.rounds, Progress.stderr(o.quiet), file == null).run();
             if (o.json) System.out.println(io.uring4j.bench.JsonOut.write(b.toJson()));
             else b.printTable(System.out);
             return 0;

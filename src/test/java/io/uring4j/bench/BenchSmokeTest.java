@@ -85,6 +85,18 @@ class BenchSmokeTest {
     }
 
     @Test
+    void anExistingFileIsReadAsItIsNeverRewritten(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("mine.dat");
+        byte[] data = new byte[6 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(f, data);
+        Map<String, Object> j = json(run("bench", "randread", "--json", "--quiet", "--allow-tmpfs", "--file", f.toString(),
+                "--size", "4m", "--seconds", "0.1", "--rounds", "1", "--warmup", "0", "--engines", "uring4j,filechannel"));
+        assertEquals((double) (6 << 20), j.get("file_size"), "the file's own size, not --size");
+        assertArrayEquals(data, Files.readAllBytes(f), "the user's file must not be rewritten");
+    }
+
+    @Test
     void nopPrintsBothRates(@TempDir Path dir) throws Exception {
         Map<String, Object> j = json(run("bench", "nop", "--json", "--quiet", "--dir", dir.toString(),
                 "--batch", "32", "--seconds", "0.2", "--rounds", "1", "--warmup", "0.1"));
