@@ -498,7 +498,8 @@ public final class Ring implements AutoCloseable {
     public long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         checkOpen();
         long r = enter0(toSubmit, minComplete, flags, arg, argSize);
-        if (!sqPoll && toSubmit > 0) refreshSqHead(); // keeps the cached SQ head exact (see flushSq)
+        // keeps the cached SQ head exact (see flushSq); only the issuer touches the ring's own state
+        if (!sqPoll && toSubmit > 0 && owner == Thread.currentThread()) refreshSqHead();
         return r;
     }
 
