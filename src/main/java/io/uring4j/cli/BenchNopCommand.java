@@ -1,6 +1,5 @@
 package io.uring4j.cli;
 
-import io.uring4j.bench.JsonOut;
 import io.uring4j.bench.NopBench;
 import io.uring4j.bench.Progress;
 import picocli.CommandLine.Command;
@@ -25,7 +24,7 @@ final class BenchNopCommand implements Callable<Integer> {
         try {
             NopBench b = new NopBench(batch, common.seconds, common.warmupOr(3), common.rounds, common.dir,
                     Progress.stderr(common.quiet)).run();
-            if (common.json) System.out.println(JsonOut.write(b.toJson()));
+            if (common.json) System.out.println(Json.write(b.toJson()));
             else b.printTable(System.out);
             return 0;
         } catch (IllegalArgumentException ex) {

@@ -86,7 +86,7 @@ final class BenchRandReadCommand implements Callable<Integer> {
             RandReadSpec spec = new RandReadSpec(f, fileSize, (int) bs, qd, batch, fixedBuffers, fixedFiles, direct,
                     o.seconds, o.warmupOr(1));
             RandReadBench b = new RandReadBench(spec, e, o.rounds, Progress.stderr(o.quiet), file == null).run();
-            if (o.json) System.out.println(io.uring4j.bench.JsonOut.write(b.toJson()));
+            if (o.json) System.out.println(Json.write(b.toJson()));
             else b.printTable(System.out);
             return 0;
         } catch (IllegalArgumentException ex) {

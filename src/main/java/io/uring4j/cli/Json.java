@@ -19,7 +19,8 @@ public final class Json {
             case null -> sb.append("null");
             case String s -> string(sb, s);
             case Boolean b -> sb.append(b);
-            case Double d when d.isNaN() || d.isInfinite() -> sb.append("null");
+            case Double d -> number(sb, d);
+            case Float f -> number(sb, f);
             case Number n -> sb.append(n);
             case Map<?, ?> m -> {
                 sb.append('{');
@@ -44,6 +45,13 @@ public final class Json {
             }
             default -> string(sb, v.toString());
         }
+    }
+
+    /** Integral values print without a fraction, others with four decimals; NaN and infinities as null. */
+    private static void number(StringBuilder sb, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) sb.append("null");
+        else if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d);
+        else sb.append(String.format(java.util.Locale.ROOT, "%.4f", d));
     }
 
     private static void string(StringBuilder sb, String s) {
