@@ -157,17 +157,17 @@ final class IoOp<T> extends Op<T> {
     }
 
     static IoOp<Integer> send(int fd, MemorySegment buf, int msgFlags) {
-        IoOp<Integer> op = new IoOp<>(Kind.SEND);
-        op.fd = fd;
-        op.buf = checkBuf(buf, "send buffer");
-        op.flags = msgFlags;
-        return op;
+        return socketIo(Kind.SEND, fd, checkBuf(buf, "send buffer"), msgFlags);
     }
 
     static IoOp<Integer> recv(int fd, MemorySegment buf, int msgFlags) {
-        IoOp<Integer> op = new IoOp<>(Kind.RECV);
+        return socketIo(Kind.RECV, fd, checkBuf(buf, "recv buffer"), msgFlags);
+    }
+
+    private static IoOp<Integer> socketIo(Kind k, int fd, MemorySegment buf, int msgFlags) {
+        IoOp<Integer> op = new IoOp<>(k);
         op.fd = fd;
-        op.buf = checkBuf(buf, "recv buffer");
+        op.buf = buf;
         op.flags = msgFlags;
         return op;
     }
